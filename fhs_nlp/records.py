@@ -102,9 +102,10 @@ class Milestone(Record):
 
     kind: Literal["milestone"] = "milestone"
     area: str | None = Field(description="Canonical insatsområde name")
-    area_evidence: Literal["label", "continued", "malbild", "none"] = Field(
-        description="How the area was found: the row's area label, a label on an earlier "
-        "page of the same area, the page's målbild, or not at all"
+    area_evidence: Literal["label", "malbild", "order", "continued", "none"] = Field(
+        description="How the area was found: the page's area label; the page's målbild, "
+        "which matches a labelled page; the roadmap's order of areas, which leaves only one "
+        "possibility; the area of the page before; or not at all"
     )
     year: int | None = Field(description="Target year; None where the source gives none")
     title: str

@@ -1,0 +1,106 @@
+"""The 5 fokusförflyttningar (2025 strategy) or perspektivskiften (2020 decision).
+
+Each is a paragraph that opens "Fokus flyttas från X till Y", possibly behind a list
+marker ("- ", "1. ", "- 3.** "). The från/till parts are read from the opening clause;
+the whole paragraph is the statement. Both documents list the shifts in the same order,
+so the n-th shift of one is linked to the n-th of the other (``statement_id``
+"shift/n"), and a pair whose wording differs a lot is reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from fhs_nlp.extract.text import join_lines, split_lines
+from fhs_nlp.ingest.document import Document
+from fhs_nlp.records import ExtractionWarning, Fokusforflyttning
+
+_OPENING_RE = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?:\d+\s*[.)]\s*)?(?:\*+\s*)?(Fokus\s+flyttas\s+från\b.*)$", re.IGNORECASE
+)
+_FROM_TO_RE = re.compile(r"^Fokus\s+flyttas\s+från\s+(.+?)\s+till\s+(.+?)(?:[.;]\s|[.;]?$)", re.I)
+
+
+def extract_fokusforflyttningar(
+    doc: Document,
+) -> tuple[list[Fokusforflyttning], list[ExtractionWarning]]:
+    lines = split_lines(doc.text)
+    term = "perspektivskifte" if re.search(r"perspektivskift", doc.text, re.I) else (
+        "fokusförflyttning"
+    )
+    records: list[Fokusforflyttning] = []
+    warnings: list[ExtractionWarning] = []
+    i = 0
+    while i < len(lines):
+        match = _OPENING_RE.match(lines[i].text)
+        if not match:
+            i += 1
+            continue
+        first = lines[i]
+        parts = [match.group(1)]
+        last = first
+        j = i + 1
+        while j < len(lines) and not lines[j].blank:
+            parts.append(lines[j].text)
+            last = lines[j]
+            j += 1
+        text = join_lines(parts)
+        start = first.start + first.text.index(match.group(1))
+        from_to = _FROM_TO_RE.match(text)
+        number = len(records) + 1
+        if from_to is None:
+            warnings.append(
+                ExtractionWarning(
+                    code="W401",
+                    message="a 'Fokus flyttas från …' statement without a readable 'till' part",
+                    provenance=doc.provenance(start, last.end),
+                )
+            )
+        records.append(
+            Fokusforflyttning(
+                record_id=f"{doc.doc_id}:fokusforflyttning:{number}",
+                provenance=doc.provenance(start, last.end),
+                number=number,
+                term=term,
+                text=text,
+                from_focus=from_to.group(1).strip() if from_to else None,
+                to_focus=from_to.group(2).strip().rstrip(".") if from_to else None,
+                statement_id=f"shift/{number}",
+            )
+        )
+        i = j
+    if records and len(records) != 5:
+        warnings.append(
+            ExtractionWarning(
+                code="W402",
+                message=f"found {len(records)} {term}ar where the strategy has 5",
+                provenance=records[0].provenance,
+            )
+        )
+    return records, warnings
+
+
+def link_shifts(records: list[Fokusforflyttning]) -> list[ExtractionWarning]:
+    """Link the n-th shift of each document to the n-th of the others (in place)."""
+    warnings: list[ExtractionWarning] = []
+    by_id: dict[str, list[Fokusforflyttning]] = {}
+    for record in records:
+        by_id.setdefault(record.statement_id, []).append(record)
+    for group in by_id.values():
+        for record in group:
+            record.other_versions = [r.record_id for r in group if r is not record]
+        for a, b in zip(group, group[1:], strict=False):
+            similarity = fuzz.token_set_ratio(a.from_focus or a.text, b.from_focus or b.text)
+            if similarity < 40:
+                warnings.append(
+                    ExtractionWarning(
+                        code="W403",
+                        message=f"{a.statement_id} shifts from different things in "
+                        f"{a.provenance.document_id} and {b.provenance.document_id} "
+                        f"(similarity {similarity:.0f}%)",
+                        provenance=b.provenance,
+                    )
+                )
+    return warnings
