@@ -157,6 +157,11 @@ class ExtractionWarning(BaseModel):
     """A part of a document that looks like a record but could not be parsed fully."""
 
     code: str = Field(description="Stable code, e.g. W101")
+    level: Literal["info", "warning"] = Field(
+        default="warning",
+        description="info: a fact of the source worth a reviewer's eye (a milestone without "
+        "a year); warning: something that could not be read fully",
+    )
     message: str
     provenance: Provenance | None = None
 

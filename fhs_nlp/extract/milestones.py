@@ -355,6 +355,11 @@ def _read_effektmal(doc: Document, pages: list[TablePage]) -> list[Effektmal]:
     return [seen[name] for name in EFFEKTMAL if name in seen]
 
 
+#: Codes that report a fact of the source rather than something the reader failed at.
+INFO_CODES = frozenset({"W104", "W110"})
+
+
 def _warning(doc: Document, code: str, message: str, lines: list[Line]) -> ExtractionWarning:
     provenance = doc.provenance(lines[0].start, lines[-1].end) if lines else None
-    return ExtractionWarning(code=code, message=message, provenance=provenance)
+    level = "info" if code in INFO_CODES else "warning"
+    return ExtractionWarning(code=code, level=level, message=message, provenance=provenance)

@@ -1,0 +1,54 @@
+"""Pieces shared by the CLI commands: consoles, error lines, progress, exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+#: Exit codes: 0 all inputs done; 1 some input failed (the others were still done);
+#: 2 the command line itself was wrong (typer's own code).
+EXIT_OK = 0
+EXIT_INPUT_FAILED = 1
+EXIT_USAGE = 2
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_error(message: str) -> None:
+    """One line on stderr, starting with 'error:' so it can be grepped."""
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+
+
+def print_warning(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/] {message}", markup=True, highlight=False)
+
+
+@contextmanager
+def progress_bar(description: str, *, enabled: bool = True) -> Iterator[Progress]:
+    """A progress bar on stderr, shown on a terminal only (CI logs stay clean)."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[current]}"),
+        console=err_console,
+        transient=True,
+        disable=not enabled or not sys.stderr.isatty(),
+    )
+    with progress:
+        yield progress

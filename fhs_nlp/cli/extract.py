@@ -1,0 +1,128 @@
+"""``fhs-nlp extract``: read documents into records, one file per record kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from fhs_nlp.cli._util import (
+    EXIT_INPUT_FAILED,
+    console,
+    print_error,
+    progress_bar,
+)
+from fhs_nlp.errors import FhsError
+from fhs_nlp.output import Format, command_line, write_extraction
+from fhs_nlp.pipeline import DocumentResult, ExtractionResult, extract_paths
+
+SHOWN_KINDS = (
+    ("insatsomrade", "areas"),
+    ("viljeriktning", "viljeriktn."),
+    ("fokusforflyttning", "shifts"),
+    ("milestone", "milestones"),
+    ("malbild", "målbild"),
+    ("effektmal", "effektmål"),
+    ("decision", "decisions"),
+)
+
+
+def extract_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders: .pdf, .docx, .txt, .md", show_default=False),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the output files")
+    ] = Path("out/extract"),
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv or json")
+    ] = "jsonl",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Stop at the first input that cannot be read")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table")] = False,
+) -> None:
+    """Extract structured records from FHS strategy documents.
+
+    Reads milestones, insatsområden with their viljeriktningar, fokusförflyttningar,
+    målbilder, effektmål and dated decisions.
+
+    Writes one file per record kind, warnings.jsonl and a run manifest (inputs with
+    content hashes, versions, counts, warnings, timings) to --out. An input that cannot
+    be read is reported and skipped; the exit code is then 1.
+
+    Example:
+
+        fhs-nlp extract corpus/ --out out/extract --format csv
+    """
+    if fmt not in ("jsonl", "csv", "json"):
+        print_error(f"unknown --format '{fmt}'; choose jsonl, csv or json")
+        raise typer.Exit(2)
+    with progress_bar("Extracting", enabled=not quiet) as progress:
+        task = progress.add_task("Extracting", total=None, current="")
+
+        def on_start(total: int) -> None:
+            progress.update(task, total=total)
+
+        def on_document(result: DocumentResult) -> None:
+            progress.update(task, advance=1, current=result.path.name)
+
+        try:
+            result = extract_paths(paths, strict=strict, on_start=on_start,
+                                   on_document=on_document)
+        except FhsError as error:
+            print_error(str(error))
+            raise typer.Exit(EXIT_INPUT_FAILED) from error
+    try:
+        written = write_extraction(result, out, fmt, command=command_line())  # type: ignore[arg-type]
+    except FhsError as error:
+        print_error(str(error))
+        raise typer.Exit(EXIT_INPUT_FAILED) from error
+    for error in result.input_errors:
+        print_error(str(error))
+    for doc in result.failed:
+        print_error(doc.error or f"{doc.path}: could not be read")
+    if not quiet:
+        _print_summary(result)
+    console.print(f"Wrote {len(written)} files to {escape(str(out))}/")
+    if not result.ok:
+        failed = [str(d.path) for d in result.failed] + [
+            str(e.path) for e in result.input_errors if e.path
+        ]
+        print_error(
+            f"{len(failed)} input(s) failed: {', '.join(failed)}; the other inputs were "
+            "extracted and written"
+        )
+        raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _print_summary(result: ExtractionResult) -> None:
+    table = Table(title="Extraction summary", title_justify="left")
+    table.add_column("document")
+    table.add_column("file")
+    table.add_column("status")
+    for _, label in SHOWN_KINDS:
+        table.add_column(label, justify="right")
+    table.add_column("warnings", justify="right")
+    styles = {"success": "green", "partial": "yellow", "failure": "red"}
+    for doc in result.documents:
+        counts = doc.counts()
+        n_warn = sum(1 for w in doc.warnings if w.level == "warning")
+        n_info = sum(1 for w in doc.warnings if w.level == "info")
+        table.add_row(
+            doc.doc_id,
+            escape(doc.path.name),
+            f"[{styles[doc.status]}]{doc.status}[/]",
+            *(str(counts[kind]) if doc.status != "failure" else "–" for kind, _ in SHOWN_KINDS),
+            f"{n_warn}" + (f" (+{n_info} notes)" if n_info else ""),
+        )
+    totals = result.records
+    table.add_row(
+        "all", "", "", *(str(len(totals[kind])) for kind, _ in SHOWN_KINDS), "", style="bold"
+    )
+    console.print(table)
+    console.print(f"{len(result.documents)} document(s) in {result.seconds:.2f} s")

@@ -1,0 +1,43 @@
+"""The ``fhs-nlp`` command: one sub-command per module of this package."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from fhs_nlp._version import __version__
+from fhs_nlp.cli.extract import extract_command
+from fhs_nlp.cli.schema import schema_command
+
+app = typer.Typer(
+    name="fhs-nlp",
+    help="Read Region Skåne's Framtidens hälsosystem strategy documents into records.\n\n"
+    "Example: fhs-nlp extract corpus/ --out out/extract",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fhs-nlp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version")
+    ] = False,
+) -> None:
+    """Read Region Skåne's Framtidens hälsosystem strategy documents into records."""
+
+
+app.command("extract")(extract_command)
+app.command("schema")(schema_command)
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

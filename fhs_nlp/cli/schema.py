@@ -1,0 +1,29 @@
+"""``fhs-nlp schema``: write the JSON Schema of the records, generated from the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from fhs_nlp.cli._util import console
+from fhs_nlp.schema import write_schema
+
+
+def schema_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the schema file")] = Path(
+        "schemas"
+    ),
+) -> None:
+    """Write records.schema.json, the JSON Schema of every record kind.
+
+    The committed copy in schemas/ is checked against the code by the tests; run this
+    after changing fhs_nlp/records.py.
+
+    Example:
+
+        fhs-nlp schema --out schemas
+    """
+    path = write_schema(out)
+    console.print(f"Wrote {path}")

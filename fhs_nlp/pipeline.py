@@ -1,0 +1,242 @@
+"""The extraction pipeline: read each input, run every stage, link across documents.
+
+The pipeline is a list you can read (:data:`STAGES`): each stage takes a
+:class:`~fhs_nlp.ingest.document.Document` and returns records and warnings. A document
+that cannot be read is recorded as a failure with its reason and the run goes on; with
+``strict=True`` the first failure raises instead. Nothing here prints: progress is
+reported through an optional callback, so the CLI can draw a bar and a library user can
+stay silent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from fhs_nlp._version import __version__
+from fhs_nlp.corpus import corpus_entry_for
+from fhs_nlp.errors import InputError
+from fhs_nlp.extract.fokus import extract_fokusforflyttningar, link_shifts
+from fhs_nlp.extract.milestones import extract_milestones
+from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar, link_versions
+from fhs_nlp.ingest import discover_inputs, read_document
+from fhs_nlp.ingest.document import Document
+from fhs_nlp.language import looks_swedish
+from fhs_nlp.records import (
+    RECORD_TYPES,
+    SCHEMA_VERSION,
+    ExtractionWarning,
+    Fokusforflyttning,
+    Record,
+    Viljeriktning,
+)
+
+
+@dataclass
+class StageOutput:
+    records: list[Record]
+    warnings: list[ExtractionWarning]
+
+
+Stage = Callable[[Document], StageOutput]
+
+
+def _viljeriktningar(doc: Document) -> StageOutput:
+    found = extract_viljeriktningar(doc)
+    return StageOutput([*found.areas, *found.viljeriktningar], found.warnings)
+
+
+def _fokus(doc: Document) -> StageOutput:
+    records, warnings = extract_fokusforflyttningar(doc)
+    return StageOutput(list(records), warnings)
+
+
+def _milestones(doc: Document) -> StageOutput:
+    found = extract_milestones(doc)
+    return StageOutput([*found.milestones, *found.malbilder, *found.effektmal], found.warnings)
+
+
+def _decisions(doc: Document) -> StageOutput:
+    from fhs_nlp.extract.decisions import extract_decisions
+
+    records, warnings = extract_decisions(doc)
+    return StageOutput(list(records), warnings)
+
+
+#: The stages every document goes through, in order.
+STAGES: tuple[tuple[str, Stage], ...] = (
+    ("viljeriktningar", _viljeriktningar),
+    ("fokusforflyttningar", _fokus),
+    ("milestones", _milestones),
+    ("decisions", _decisions),
+)
+
+Status = Literal["success", "partial", "failure"]
+
+
+@dataclass
+class DocumentResult:
+    """What happened to one input: its records and warnings, or why it failed."""
+
+    path: Path
+    doc_id: str
+    status: Status
+    content_hash: str | None = None
+    source_format: str | None = None
+    pages: int | None = None
+    records: list[Record] = field(default_factory=list)
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+    error: str | None = None
+    error_code: str | None = None
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(RECORD_TYPES, 0)
+        for record in self.records:
+            counts[record.kind] += 1  # type: ignore[attr-defined]
+        return counts
+
+
+@dataclass
+class ExtractionResult:
+    """The result of a run over many inputs."""
+
+    documents: list[DocumentResult]
+    input_errors: list[InputError]
+    seconds: float
+    software_version: str = __version__
+    schema_version: str = SCHEMA_VERSION
+    link_warnings: list[ExtractionWarning] = field(default_factory=list)
+
+    @property
+    def records(self) -> dict[str, list[Record]]:
+        by_kind: dict[str, list[Record]] = {kind: [] for kind in RECORD_TYPES}
+        for doc in self.documents:
+            for record in doc.records:
+                by_kind[record.kind].append(record)  # type: ignore[attr-defined]
+        return by_kind
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return [d for d in self.documents if d.status == "failure"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.input_errors
+
+
+def extract_document(
+    doc: Document, stages: Sequence[tuple[str, Stage]] | None = None
+) -> DocumentResult:
+    """Run every stage (default :data:`STAGES`) on one read document."""
+    stages = STAGES if stages is None else stages
+    started = time.perf_counter()
+    records: list[Record] = []
+    warnings: list[ExtractionWarning] = list(
+        ExtractionWarning(code="W001", message=message) for message in doc.warnings
+    )
+    swedish = looks_swedish(doc.text[:20000])
+    if swedish is False:
+        warnings.append(
+            ExtractionWarning(
+                code="W002",
+                message="the text does not look Swedish; the extractors are written for "
+                "Swedish and will find little",
+            )
+        )
+    for _name, stage in stages:
+        output = stage(doc)
+        records.extend(output.records)
+        warnings.extend(output.warnings)
+    return DocumentResult(
+        path=doc.source_path,
+        doc_id=doc.doc_id,
+        status="partial" if any(w.level == "warning" for w in warnings) else "success",
+        content_hash=doc.content_hash,
+        source_format=doc.source_format,
+        pages=len(doc.pages) if doc.has_page_numbers else None,
+        records=records,
+        warnings=warnings,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def extract_paths(
+    paths: Iterable[Path | str],
+    *,
+    strict: bool = False,
+    on_document: Callable[[DocumentResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> ExtractionResult:
+    """Extract records from files and folders.
+
+    ``on_start`` is told how many files were found; ``on_document`` gets each result as it
+    is done (for progress bars). With ``strict`` the first unreadable input raises its
+    :class:`~fhs_nlp.errors.InputError`.
+    """
+    started = time.perf_counter()
+    files, input_errors = discover_inputs(Path(p) for p in paths)
+    if strict and input_errors:
+        raise input_errors[0]
+    if on_start is not None:
+        on_start(len(files))
+    used_ids: set[str] = set()
+    results: list[DocumentResult] = []
+    for path in files:
+        result = _extract_file(path, used_ids, strict)
+        results.append(result)
+        if on_document is not None:
+            on_document(result)
+    link_warnings = _link_across_documents(results)
+    return ExtractionResult(
+        documents=results,
+        input_errors=input_errors,
+        seconds=time.perf_counter() - started,
+        link_warnings=link_warnings,
+    )
+
+
+def _extract_file(path: Path, used_ids: set[str], strict: bool) -> DocumentResult:
+    started = time.perf_counter()
+    doc_id = _document_id(path, used_ids)
+    try:
+        doc = read_document(path, doc_id)
+    except InputError as error:
+        if strict:
+            raise
+        return DocumentResult(
+            path=path,
+            doc_id=doc_id,
+            status="failure",
+            error=str(error),
+            error_code=error.code,
+            seconds=time.perf_counter() - started,
+        )
+    result = extract_document(doc)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _document_id(path: Path, used: set[str]) -> str:
+    """The corpus id for corpus files, else the file stem; made unique within a run."""
+    data = path.read_bytes() if path.is_file() and path.stat().st_size < 50_000_000 else None
+    entry = corpus_entry_for(path, data)
+    base = entry.id if entry is not None else path.stem
+    doc_id = base
+    n = 2
+    while doc_id in used:
+        doc_id = f"{base}-{n}"
+        n += 1
+    used.add(doc_id)
+    return doc_id
+
+
+def _link_across_documents(results: list[DocumentResult]) -> list[ExtractionWarning]:
+    """Link the versions of viljeriktningar and fokusförflyttningar across documents."""
+    records = [r for doc in results for r in doc.records]
+    statements = [r for r in records if isinstance(r, Viljeriktning)]
+    shifts = [r for r in records if isinstance(r, Fokusforflyttning)]
+    return link_versions(statements) + link_shifts(shifts)
