@@ -1,0 +1,43 @@
+# One-word targets. `make run` and `make test` set everything up on a fresh machine.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export OMP_WAIT_POLICY ?= passive
+export HF_HUB_OFFLINE ?= 1
+
+.PHONY: setup run test test-fast lint typecheck bench schema clean
+
+# torch is installed first and pinned: torch==2.13.0 is the CPU build on this machine's
+# disk; any other request for torch pulls a CUDA build of several GB.
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/fhs-nlp extract corpus/ --out out/extract
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check fhs_nlp tests bench
+
+typecheck: setup
+	$(BIN)/mypy fhs_nlp
+
+bench: setup
+	$(BIN)/python bench/bench_extract.py
+
+schema: setup
+	$(BIN)/fhs-nlp schema --out schemas
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

