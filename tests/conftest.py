@@ -26,6 +26,16 @@ CORPUS_FILES = {
 
 
 @pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> dict[str, Path]:
+    return dict(CORPUS_FILES)
+
+
+@pytest.fixture(scope="session")
 def corpus_docs() -> dict[str, Document]:
     return {doc_id: read_document(path, doc_id) for doc_id, path in CORPUS_FILES.items()}
 

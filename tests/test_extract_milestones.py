@@ -40,20 +40,37 @@ def test_first_row_has_no_year_and_no_area_label(plan_extraction):
     assert (m.provenance.line_start, m.provenance.line_end) == (144, 159)
 
 
-def test_year_cell_in_the_middle_of_its_row(plan_extraction):
-    """Lines 177-189: the year 2023 stands after the description, its last digit
-    sharing a line with the row's (untagged) effect."""
-    m = _by_title(plan_extraction, "Stödstruktur för invånarinvolvering")
+def test_year_cell_belongs_to_the_row_whose_milestone_cell_follows(plan_extraction):
+    """Lines 177-189: a year cell stands between "Stödstruktur för invånarinvolvering"
+    and a paragraph that shares a line with its last digit. That paragraph wraps at the
+    milestone column's width (about 90 characters on this page, against about 60 in
+    the effects column), so it is a milestone of its own, with the year; the row above
+    has neither year nor effects."""
+    above = _by_title(plan_extraction, "Stödstruktur för invånarinvolvering")
+    assert above.year is None
+    assert above.effects == []
+    assert above.description.startswith("För att möjliggöra invånarinvolvering på alla nivåer")
+    assert above.description.endswith("samverkan över organisationsgränser en nödvändighet.")
+    m = _by_title(plan_extraction, "Struktur för invånarinvolvering implementerad")
     assert m.year == 2023
-    assert m.description.startswith("För att möjliggöra invånarinvolvering på alla nivåer")
-    assert m.description.endswith("samverkan över organisationsgränser en nödvändighet.")
-    assert _effects(m) == [
-        (
-            "Struktur för invånarinvolvering implementerad i alla regionens förvaltningar som "
-            "möjliggör involvering på alla nivåer – från patientmöte till verksamhetsutveckling "
-            "och policyarbete",
-            [],
-        )
+    assert m.title == (
+        "Struktur för invånarinvolvering implementerad i alla regionens förvaltningar som "
+        "möjliggör involvering på alla nivåer – från patientmöte till verksamhetsutveckling "
+        "och policyarbete"
+    )
+    assert (m.description, m.effects) == ("", [])
+    assert (m.provenance.line_start, m.provenance.line_end) == (182, 189)
+
+
+def test_paragraph_too_wide_for_the_milestone_column_is_an_effect(plan_extraction):
+    """Lines 1922-1929: after a title-only cell, a paragraph that wraps at the effects
+    column's width (page of Medarbetare) is an effect, not a description."""
+    m = _by_title(plan_extraction, "Regiongemensamma kompetensmodeller med tillhörande")
+    assert m.description == ""
+    assert [e.text for e in m.effects] == [
+        "Utvecklade kompetens- och utvecklingsvägar i organisationen för att säkra en hållbar "
+        "kompetensförsörjning",
+        "Behålla och attrahera medarbetare",
     ]
 
 

@@ -22,7 +22,8 @@ EXIT_OK = 0
 EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
 
-console = Console(highlight=False, soft_wrap=True)
+# Off a terminal (logs, pipes, tests) rich would assume 80 columns and squeeze tables.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 

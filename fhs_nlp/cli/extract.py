@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +17,7 @@ from fhs_nlp.cli._util import (
     progress_bar,
 )
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import Format, command_line, write_extraction
+from fhs_nlp.output import write_extraction
 from fhs_nlp.pipeline import DocumentResult, ExtractionResult, extract_paths
 
 SHOWN_KINDS = (
@@ -78,7 +79,7 @@ def extract_command(
             print_error(str(error))
             raise typer.Exit(EXIT_INPUT_FAILED) from error
     try:
-        written = write_extraction(result, out, fmt, command=command_line())  # type: ignore[arg-type]
+        written = write_extraction(result, out, fmt, command=_command(paths, out, fmt, strict))  # type: ignore[arg-type]
     except FhsError as error:
         print_error(str(error))
         raise typer.Exit(EXIT_INPUT_FAILED) from error
@@ -98,6 +99,15 @@ def extract_command(
             "extracted and written"
         )
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+def _command(paths: list[Path], out: Path, fmt: str, strict: bool) -> str:
+    """The command that reproduces this run, for the manifest."""
+    parts = ["fhs-nlp", "extract", *(shlex.quote(str(p)) for p in paths),
+             "--out", shlex.quote(str(out)), "--format", fmt]
+    if strict:
+        parts.append("--strict")
+    return " ".join(parts)
 
 
 def _print_summary(result: ExtractionResult) -> None:

@@ -27,6 +27,7 @@ from fhs_nlp.extract.text import (
     ends_paragraph,
     is_bullet,
     starts_lower,
+    starts_upper,
 )
 from fhs_nlp.vocabulary import Area, area_by_name, effektmal_by_name
 
@@ -97,6 +98,7 @@ class Row:
     year: int | None = None
     year_lines: list[Line] = field(default_factory=list)
     year_before_title: bool = False
+    widths: ColumnWidths | None = None
 
 
 @dataclass
@@ -213,7 +215,7 @@ def _strip_furniture(lines: list[Line]) -> list[Line | str]:
 
 def _header_end(lines: list[Line], i: int) -> int:
     """Last line of a header row starting at ``i`` ("År … Övergripande effektmål")."""
-    for j in range(i, min(i + 14, len(lines))):
+    for j in range(i, min(i + 24, len(lines))):
         if re.search(r"effektm[aå]l\s*$", lines[j].text.strip(), re.I):
             return j
     # no effektmål column: the header ends where the "Milstolpe …" paragraph ends
@@ -562,32 +564,73 @@ def _split_effect_prefix(line: Line) -> tuple[Line, Line] | None:
 # --- rows -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ColumnWidths:
+    """Estimated widths (in characters) of the milestone and effects columns of a page.
+
+    Text extracted from a table keeps each cell's line wrapping, and the two columns
+    wrap at different widths. A paragraph whose lines are too long for one column, or
+    whose wrapped words would have fitted on a line of that column, cannot come from it.
+    """
+
+    milestone: int
+    effects: int
+
+    def distinct(self) -> bool:
+        return abs(self.milestone - self.effects) >= 8
+
+    def column_of(self, block: Block) -> str | None:
+        """"milestone", "effects", or None where the block fits both (or the page's
+        columns are too alike to tell)."""
+        if not self.distinct():
+            return None
+        fits_milestone = _fits_column(block, self.milestone)
+        fits_effects = _fits_column(block, self.effects)
+        if fits_milestone and not fits_effects:
+            return "milestone"
+        if fits_effects and not fits_milestone:
+            return "effects"
+        return None
+
+
+def _fits_column(block: Block, width: int) -> bool:
+    lines = [ln.text.rstrip() for ln in block.lines]
+    if any(len(line) > width + 3 for line in lines):
+        return False
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        following = nxt.strip()
+        if not following or starts_upper(following) or is_bullet(following):
+            continue  # a hard break says nothing about the width
+        if len(line) + 1 + len(following.split()[0]) <= width - 6:
+            return False  # the next word would have fitted on this line
+    return True
+
+
+def _estimate_widths(rows: list[Row]) -> ColumnWidths | None:
+    milestone = [len(ln.text.rstrip()) for r in rows for ln in r.blocks[0].lines]
+    effects = [
+        len(ln.text.rstrip())
+        for r in rows
+        for b in r.blocks[1:]
+        if b.has_tag()
+        for ln in b.lines
+    ]
+    if len(milestone) < 3 or len(effects) < 3:
+        return None
+    return ColumnWidths(max(milestone), max(effects))
+
+
 def _group_rows(page: TablePage) -> None:
-    """Group a page's paragraphs and year markers into rows."""
-    rows: list[Row] = []
-    current: Row | None = None
-    for item in page.rows_source:  # type: ignore[attr-defined]
-        if isinstance(item, YearMarker):
-            if item.garbled:
-                page.problems.append(
-                    ("W107", f"garbled year cell '{item.garbled}' read as {item.year}",
-                     item.lines)
-                )
-            if current is None or current.year is not None or len(current.blocks) > 1:
-                current = Row(page_index=page.index, year=item.year,
-                              year_lines=item.lines, year_before_title=True)
-                rows.append(current)
-            else:
-                current.year = item.year
-                current.year_lines = item.lines
-                current.year_before_title = not current.blocks
-            continue
-        if not item.lines:
-            continue
-        if current is None or (len(current.blocks) > 1 and looks_like_row_start(item)):
-            current = Row(page_index=page.index)
-            rows.append(current)
-        current.blocks.append(item)
+    """Group a page's paragraphs and year markers into rows.
+
+    A first pass groups by the shape of the text alone; its rows give the widths of the
+    milestone and effects columns, and a second pass uses them where shape cannot tell.
+    """
+    rows = _group(page, None)
+    widths = _estimate_widths(rows)
+    if widths is not None and widths.distinct():
+        rows = _group(page, widths)
+    page.widths = widths  # type: ignore[attr-defined]
     page.rows = [r for r in rows if r.blocks]
     for row in rows:
         if not row.blocks:
@@ -597,13 +640,58 @@ def _group_rows(page: TablePage) -> None:
             )
 
 
-def looks_like_row_start(block: Block) -> bool:
+def _group(page: TablePage, widths: ColumnWidths | None) -> list[Row]:
+    rows: list[Row] = []
+    current: Row | None = None
+    source = [x for x in page.rows_source if not isinstance(x, Block) or x.lines]  # type: ignore[attr-defined]
+    for k, item in enumerate(source):
+        if isinstance(item, YearMarker):
+            if item.garbled and widths is None:
+                page.problems.append(
+                    ("W107", f"garbled year cell '{item.garbled}' read as {item.year}",
+                     item.lines)
+                )
+            nxt = source[k + 1] if k + 1 < len(source) else None
+            starts_new = (
+                current is None
+                or current.year is not None
+                or len(current.blocks) > 1
+                # the year's row is the one whose milestone cell follows it
+                or (
+                    widths is not None
+                    and isinstance(nxt, Block)
+                    and widths.column_of(nxt) == "milestone"
+                )
+            )
+            if starts_new:
+                current = Row(page_index=page.index, year=item.year,
+                              year_lines=item.lines, year_before_title=True)
+                rows.append(current)
+            else:
+                assert current is not None
+                current.year = item.year
+                current.year_lines = item.lines
+                current.year_before_title = not current.blocks
+            continue
+        if current is None or (
+            len(current.blocks) > 1 and looks_like_row_start(item, widths)
+        ):
+            current = Row(page_index=page.index, widths=widths)
+            rows.append(current)
+        current.blocks.append(item)
+        current.widths = widths
+    return rows
+
+
+def looks_like_row_start(block: Block, widths: ColumnWidths | None = None) -> bool:
     """Does this paragraph look like a milestone cell (a title line, then a description)?
 
     Effects are single wrapped sentences, usually tagged; a milestone cell starts with a
     short title line that ends before the column does, followed by a capitalised line.
     """
     if block.has_tag() or len(block.lines) < 2:
+        return False
+    if widths is not None and widths.column_of(block) == "effects":
         return False
     first = block.first.stripped
     if is_bullet(first) or not first[:1].isupper():

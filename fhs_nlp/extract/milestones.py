@@ -162,14 +162,23 @@ def _read_row(
     title_block, *rest = row.blocks
     title, previous, description_lines, title_only = _split_title_block(title_block)
     blocks = list(rest)
+    widths = row.widths
     description_parts = [description_lines] if description_lines else []
-    if title_only and len(blocks) >= 2 and not blocks[0].has_tag():
-        description_parts.append(blocks.pop(0).texts)
-    # a description that introduces a list keeps its list items, even after a blank line
-    while blocks and description_parts and is_bullet(blocks[0].first.text) and (
-        any(is_bullet(t) for t in description_parts[-1])
-        or description_parts[-1][-1].rstrip().endswith(":")
-    ) and not blocks[0].has_tag():
+    if title_only and blocks and not blocks[0].has_tag():
+        column = widths.column_of(blocks[0]) if widths is not None else None
+        if column == "milestone" or (column is None and len(blocks) >= 2):
+            description_parts.append(blocks.pop(0).texts)
+    # more paragraphs of the milestone cell: list items after "…:", and paragraphs that
+    # only fit the milestone column
+    while blocks and description_parts and not blocks[0].has_tag():
+        block = blocks[0]
+        list_item = is_bullet(block.first.text) and (
+            any(is_bullet(t) for t in description_parts[-1])
+            or description_parts[-1][-1].rstrip().endswith(":")
+        )
+        in_column = widths is not None and widths.column_of(block) == "milestone"
+        if not (list_item or in_column):
+            break
         description_parts.append(blocks.pop(0).texts)
     effects = [e for block in blocks for e in _read_effects(doc, block)]
     description = " ".join(join_lines(part) for part in description_parts)
@@ -251,14 +260,16 @@ def _read_effects(doc: Document, block: Block) -> list[Effect]:
         groups[-1].append(line)
         nxt = block.lines[i + 1].stripped if i + 1 < len(block.lines) else ""
         ends_with_tag = bool(re.search(TAG_RE.pattern + r"[\s.)]*$", line.text, re.I))
-        if nxt and ends_with_tag and (starts_upper(nxt) or is_bullet(nxt)):
+        if nxt and ends_with_tag and starts_upper(nxt) and not is_bullet(nxt):
             groups.append([])
     effects = []
     for group in groups:
         if not group:
             continue
-        raw = join_lines([strip_bullet(ln.text) if is_bullet(ln.text) else ln.text
-                          for ln in group])
+        texts = [ln.text for ln in group]
+        if is_bullet(texts[0]):  # the effect's own bullet; list items inside it stay
+            texts[0] = strip_bullet(texts[0])
+        raw = join_lines(texts)
         raw = re.sub(r"\s[•▪]\s", " ", raw)
         text, targets = parse_tags(raw)
         if not text:
