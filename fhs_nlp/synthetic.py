@@ -888,3 +888,27 @@ def make_fake_docx(path: Path | str) -> Path:
     path = Path(path)
     path.write_text("Verksamhetsplan 2024\nDetta är ingen Word-fil, bara text.\n", "utf-8")
     return path
+
+
+def rows_from_records(milestones: Sequence[Any]) -> list[MilestoneRowSpec]:
+    """Row specs from extracted :class:`~fhs_nlp.records.Milestone` records.
+
+    Used to draw the milestones read from a text as the landscape table a PDF would
+    have, so that the PDF reader and the text reader can be checked against each other.
+    """
+    return [
+        MilestoneRowSpec(
+            area=m.area or "",
+            year=m.year,
+            title=m.title,
+            description=m.description,
+            effects=[(e.text, list(e.targets)) for e in m.effects],
+            previous_wording=m.previous_wording,
+        )
+        for m in milestones
+    ]
+
+
+def malbilder_from_records(malbilder: Sequence[Any]) -> dict[str, tuple[str, list[str]]]:
+    """The målbild column per area, from extracted :class:`~fhs_nlp.records.Malbild`."""
+    return {m.area: (m.statement, list(m.bullets)) for m in malbilder}

@@ -99,6 +99,8 @@ class Row:
     year_lines: list[Line] = field(default_factory=list)
     year_before_title: bool = False
     widths: ColumnWidths | None = None
+    from_cells: bool = False  # read from real table cells: blocks[0] is the whole milestone cell
+    title_lines: int = 0  # leading lines of the milestone cell set in bold, where known
 
 
 @dataclass
@@ -656,6 +658,9 @@ def _group(page: TablePage, widths: ColumnWidths | None) -> list[Row]:
                 current is None
                 or current.year is not None
                 or len(current.blocks) > 1
+                # a year read whole comes from a reader that kept cells together, and a
+                # row's year cell comes before its milestone cell
+                or len(item.lines) == 1
                 # the year's row is the one whose milestone cell follows it
                 or (
                     widths is not None
@@ -664,8 +669,11 @@ def _group(page: TablePage, widths: ColumnWidths | None) -> list[Row]:
                 )
             )
             if starts_new:
+                # a whole-word year comes from a reader that keeps each cell in one piece:
+                # the next paragraph is the whole milestone cell
                 current = Row(page_index=page.index, year=item.year,
-                              year_lines=item.lines, year_before_title=True)
+                              year_lines=item.lines, year_before_title=True,
+                              from_cells=len(item.lines) == 1)
                 rows.append(current)
             else:
                 assert current is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fhs_nlp.extract.milestone_cells import pages_from_cells
 from fhs_nlp.extract.milestone_table import Block, Row, TablePage, segment_table
 from fhs_nlp.extract.text import (
     TAG_RE,
@@ -49,23 +50,25 @@ class MilestoneExtraction:
 
 def extract_milestones(doc: Document) -> MilestoneExtraction:
     """Read the milestone table of ``doc``; an empty result if the document has none."""
-    lines = split_lines(doc.text)
-    table = segment_table(lines)
-    if table is None:
-        return MilestoneExtraction([], [], [], [])
+    pages = pages_from_cells(doc)
+    if pages is None:
+        table = segment_table(split_lines(doc.text))
+        if table is None:
+            return MilestoneExtraction([], [], [], [])
+        pages = table.pages
     warnings: list[ExtractionWarning] = []
-    for page in table.pages:
+    for page in pages:
         for code, message, where in page.problems:
             warnings.append(_warning(doc, code, message, where))
-    areas = _assign_areas(doc, table.pages, warnings)
+    areas = _assign_areas(doc, pages, warnings)
     milestones: list[Milestone] = []
-    for page in table.pages:
+    for page in pages:
         for row in page.rows:
             milestone = _read_row(doc, row, areas[page.index], len(milestones) + 1, warnings)
             if milestone is not None:
                 milestones.append(milestone)
-    malbilder = _read_malbilder(doc, table.pages, areas, warnings)
-    effektmal = _read_effektmal(doc, table.pages)
+    malbilder = _read_malbilder(doc, pages, areas, warnings)
+    effektmal = _read_effektmal(doc, pages)
     return MilestoneExtraction(milestones, malbilder, effektmal, warnings)
 
 
@@ -160,17 +163,21 @@ def _read_row(
     warnings: list[ExtractionWarning],
 ) -> Milestone | None:
     title_block, *rest = row.blocks
-    title, previous, description_lines, title_only = _split_title_block(title_block)
+    title, previous, description_lines, title_only = _split_title_block(
+        title_block, row.title_lines
+    )
     blocks = list(rest)
     widths = row.widths
     description_parts = [description_lines] if description_lines else []
-    if title_only and blocks and not blocks[0].has_tag():
+    if row.from_cells:
+        pass  # the cells say which text is description and which is effects
+    elif title_only and blocks and not blocks[0].has_tag():
         column = widths.column_of(blocks[0]) if widths is not None else None
         if column == "milestone" or (column is None and len(blocks) >= 2):
             description_parts.append(blocks.pop(0).texts)
     # more paragraphs of the milestone cell: list items after "…:", and paragraphs that
     # only fit the milestone column
-    while blocks and description_parts and not blocks[0].has_tag():
+    while not row.from_cells and blocks and description_parts and not blocks[0].has_tag():
         block = blocks[0]
         list_item = is_bullet(block.first.text) and (
             any(is_bullet(t) for t in description_parts[-1])
@@ -214,7 +221,9 @@ def _read_row(
     )
 
 
-def _split_title_block(block: Block) -> tuple[str, str | None, list[str], bool]:
+def _split_title_block(
+    block: Block, bold_lines: int = 0
+) -> tuple[str, str | None, list[str], bool]:
     """Split a milestone cell into title, 2022 wording and description lines.
 
     The title is the first line(s) up to the first hard line break or, where the title
@@ -224,7 +233,11 @@ def _split_title_block(block: Block) -> tuple[str, str | None, list[str], bool]:
     """
     texts = [ln.text for ln in block.lines]
     width = block.width
-    title, rest = _take_heading(texts, width)
+    if 0 < bold_lines < len(texts) or bold_lines == len(texts) > 0:
+        # the reader saw which lines are bold: that is the title, no guessing
+        title, rest = join_lines(texts[:bold_lines]), texts[bold_lines:]
+    else:
+        title, rest = _take_heading(texts, width)
     previous = None
     if rest and _REWORDING_RE.match(rest[0]):
         first = _REWORDING_RE.sub("", rest[0])
@@ -316,7 +329,7 @@ def _read_malbilder(
 
 
 def _read_malbild(doc: Document, page: TablePage, area: str) -> Malbild:
-    lead, *bullets = page.malbild
+    lead, *bullets = _bullet_blocks(page.malbild)
     lines = lead.lines
     # a garbled column: after a sentence end, lines start in lowercase mid-sentence;
     # a line indented by a space starts a new fragment, others continue the last one
@@ -348,6 +361,21 @@ def _read_malbild(doc: Document, page: TablePage, area: str) -> Malbild:
         bullets=bullet_texts,
         complete=complete,
     )
+
+
+def _bullet_blocks(blocks: list[Block]) -> list[Block]:
+    """Split blocks at bullet lines: one block per bullet, the lead before them."""
+    out: list[Block] = []
+    for block in blocks:
+        current: list[Line] = []
+        for line in block.lines:
+            if is_bullet(line.text) and current:
+                out.append(Block(current))
+                current = []
+            current.append(line)
+        if current:
+            out.append(Block(current))
+    return out
 
 
 def _read_effektmal(doc: Document, pages: list[TablePage]) -> list[Effektmal]:

@@ -141,7 +141,8 @@ def ends_paragraph(line: str, next_line: str, width: int) -> bool:
     if not starts_upper(following) and not is_bullet(following):
         return False
     first_word = following.split()[0]
-    fits = len(current) + 1 + len(first_word) <= width - 1
+    # a clear margin, since ``width`` is only the longest line seen, not the column
+    fits = len(current) + 1 + len(first_word) <= width - 4
     if is_bullet(following):
         return True
     if first_word in PROPER_NOUN_STARTS or (first_word.isupper() and len(first_word) > 1):

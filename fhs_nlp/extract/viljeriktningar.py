@@ -160,20 +160,20 @@ def _find_rows(doc: Document, lines: list[Line]) -> tuple[list[AreaRow], list[Ex
                 )
             i += 1
             continue
-        text = line.stripped
+        text, span = _name_at(lines, i)
         group_name = group_by_name(text) if text else None
         if group_name is not None and len(text) < 40:
             group = (group_name, text)
-            i += 1
+            i += span
             continue
         area = area_by_name(text) if text and len(text) < 60 else None
-        if area is not None and _bullets_follow(lines, i + 1):
+        if area is not None and _bullets_follow(lines, i + span):
             current = AreaRow(area, text, group[0] if group else None,
-                              group[1] if group else None, [line], [])
+                              group[1] if group else None, lines[i : i + span], [])
             if area.slug not in seen:
                 rows.append(current)
                 seen.add(area.slug)
-            i += 1
+            i += span
             continue
         if current is not None and is_bullet(line.text):
             i = _read_bullet_lines(lines, i, current)
@@ -182,6 +182,24 @@ def _find_rows(doc: Document, lines: list[Line]) -> tuple[list[AreaRow], list[Ex
             current = None
         i += 1
     return rows, warnings
+
+
+def _name_at(lines: list[Line], i: int) -> tuple[str, int]:
+    """The group or area name starting at line ``i``, which a narrow table column may
+    have wrapped over up to three lines ("Hälsofrämjande och / förebyggande insatser");
+    returns the text and how many lines it takes (1 where no name matches)."""
+    text = lines[i].stripped
+    if not text or is_bullet(text):
+        return text, 1
+    joined = text
+    for span in range(2, 4):
+        j = i + span - 1
+        if j >= len(lines) or lines[j].blank or is_bullet(lines[j].text):
+            break
+        joined = f"{joined} {lines[j].stripped}"
+        if area_by_name(joined) or group_by_name(joined):
+            return joined, span
+    return text, 1
 
 
 def _bullets_follow(lines: list[Line], i: int) -> bool:

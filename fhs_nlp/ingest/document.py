@@ -16,8 +16,11 @@ from pathlib import Path
 
 from fhs_nlp.records import Provenance
 
-#: Separates pages inside :attr:`Document.text` (a form feed, as pdftotext writes it).
+#: Marks a page break in text files (a form feed, as pdftotext writes it).
 PAGE_BREAK = "\f"
+#: Joins the pages of a PDF or Word document in :attr:`Document.text`: the form feed
+#: stands on a line of its own, so a page's last line never runs into the next page's.
+PAGE_SEPARATOR = "\n\f\n"
 
 
 @dataclass
@@ -27,6 +30,8 @@ class TableCell:
     text: str
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
     rotated: bool = False
+    #: how many of the cell's first lines are set in bold (a title), where the reader knows
+    bold_lines: int = 0
 
 
 @dataclass
@@ -151,15 +156,20 @@ def build_document(
     furniture: list[list[str]] | None = None,
     landscape: list[bool] | None = None,
     has_page_numbers: bool = True,
+    separator: str = PAGE_SEPARATOR,
 ) -> Document:
-    """Join page texts into one :class:`Document` with page offsets."""
+    """Join page texts into one :class:`Document` with page offsets.
+
+    Text files pass ``separator=PAGE_BREAK`` so that the document text stays identical
+    to the file and line numbers match what an editor shows.
+    """
     pages: list[Page] = []
     parts: list[str] = []
     offset = 0
     for i, page_text in enumerate(page_texts):
         if i:
-            parts.append(PAGE_BREAK)
-            offset += len(PAGE_BREAK)
+            parts.append(separator)
+            offset += len(separator)
         pages.append(
             Page(
                 number=i + 1,

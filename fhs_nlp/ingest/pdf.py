@@ -83,6 +83,16 @@ class _Line:
     bottom: float
     size: float
     rotated: bool = False
+    bold: bool = False
+
+
+def _is_bold(chars: list[Char]) -> bool:
+    """Most of the line is set in a bold face (a heading or a milestone's title)."""
+    visible = [c for c in chars if not (c.get("text") or " ").isspace()]
+    if not visible:
+        return False
+    bold = sum(1 for c in visible if re.search(r"bold|black|heavy", c.get("fontname", ""), re.I))
+    return bold >= 0.8 * len(visible)
 
 
 def _char_text(char: Char) -> str:
@@ -158,6 +168,7 @@ def _upright_lines(chars: list[Char], *, split_gap: float | None = None) -> list
                         max(c["x1"] for c in piece),
                         max(c["bottom"] for c in piece),
                         _size(piece),
+                        bold=_is_bold(piece),
                     )
                 )
     lines.sort(key=lambda ln: (ln.top, ln.x0))
@@ -435,7 +446,10 @@ def _read_page(number: int, page: Any, path: Path) -> _RawPage:
             for k, bbox in enumerate(row):
                 cl, is_rotated = cell_lines.get((t, (r, k)), ([], False))
                 text = _cell_text(cl, is_rotated, normal_gap)
-                cells.append(TableCell(text, bbox, is_rotated))
+                heading = 0
+                while heading < len(cl) and cl[heading].bold and not is_rotated:
+                    heading += 1
+                cells.append(TableCell(text, bbox, is_rotated, bold_lines=heading))
             rows.append(cells)
         tables.append(Table(number, rows, table.bbox))
     return _RawPage(

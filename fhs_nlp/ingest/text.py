@@ -41,4 +41,5 @@ def read_text(path: Path, doc_id: str) -> Document:
         pages,
         data,
         has_page_numbers=len(pages) > 1,
+        separator=PAGE_BREAK,
     )
