@@ -1,0 +1,103 @@
+"""Benchmark: extract the whole corpus, texts and generated PDFs.
+
+Prints pages per second for the full fhs-nlp extraction of the PDFs (read_pdf with
+rotated text, furniture and tables, then every extraction stage) next to bare
+pdfplumber ``extract_text`` on the same PDFs, measured in the same run, and the
+throughput on the corpus texts. Figures are medians of --repeat runs.
+
+    python bench/bench_extract.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+import pdfplumber  # noqa: E402
+
+from fhs_nlp import synthetic  # noqa: E402
+from fhs_nlp.extract.milestones import extract_milestones  # noqa: E402
+from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar  # noqa: E402
+from fhs_nlp.ingest import read_document  # noqa: E402
+from fhs_nlp.pipeline import extract_document, extract_paths  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = sorted((ROOT / "corpus" / "texts").glob("*.txt"))
+
+
+def make_pdfs(folder: Path) -> list[Path]:
+    """The corpus as PDFs with the real layout: Tabell 1, the viljeriktning table, prose."""
+    plan = extract_milestones(read_document(TEXTS[2], "002"))
+    strategy = extract_viljeriktningar(read_document(TEXTS[0], "000"))
+    pdfs = [
+        synthetic.render_milestone_table_pdf(
+            folder / "002_plan.pdf",
+            synthetic.rows_from_records(plan.milestones),
+            synthetic.malbilder_from_records(plan.malbilder),
+            synthetic.EFFEKTMAL,
+        ),
+        synthetic.render_viljeriktning_table_pdf(
+            folder / "000_viljeriktningar.pdf",
+            [(a.group, a.name, [v.text for v in strategy.viljeriktningar if v.area == a.name])
+             for a in strategy.areas],
+        ),
+    ]
+    for path in (TEXTS[0], TEXTS[1], TEXTS[3]):
+        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+        pdfs.append(synthetic.render_text_pdf(folder / f"{path.stem}.pdf", paragraphs))
+    return pdfs
+
+
+def time_it(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bare_pdfplumber(pdfs: list[Path]) -> None:
+    for path in pdfs:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+
+
+def fhs_extract(pdfs: list[Path]) -> None:
+    for path in pdfs:
+        extract_document(read_document(path, path.stem))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    extract_document(read_document(TEXTS[3], "003"))  # load the spaCy pipeline once
+    with tempfile.TemporaryDirectory() as tmp:
+        pdfs = make_pdfs(Path(tmp))
+        pages = 0
+        for path in pdfs:
+            with pdfplumber.open(path) as pdf:
+                pages += len(pdf.pages)
+        baseline = time_it(lambda: bare_pdfplumber(pdfs), args.repeat)
+        ours = time_it(lambda: fhs_extract(pdfs), args.repeat)
+    text_time = time_it(lambda: extract_paths(TEXTS), args.repeat)
+    text_lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in TEXTS)
+    print(f"PDFs: {len(pdfs)} files, {pages} pages (median of {args.repeat} runs)")
+    print(f"  pdfplumber extract_text (baseline): {baseline:6.2f} s  {pages / baseline:7.1f} pages/s")
+    print(f"  fhs-nlp read + extract:             {ours:6.2f} s  {pages / ours:7.1f} pages/s")
+    print(f"  ratio fhs-nlp / baseline time:      {ours / baseline:6.2f}x")
+    print(f"Texts: {len(TEXTS)} files, {text_lines} lines")
+    print(f"  fhs-nlp extract:                    {text_time:6.2f} s  "
+          f"{text_lines / text_time:7.0f} lines/s")
+
+
+if __name__ == "__main__":
+    main()
