@@ -155,12 +155,26 @@ def _read_table_row(doc: Document, row: list, roles: Roles, page: TablePage, cur
     effektmal_text = _cell(row, roles, "effektmal")
     if effektmal_text and not page.effektmal:
         lines, cursor = _locate(doc, effektmal_text, cursor)
-        for block in _blocks(lines):
-            text = " ".join(ln.stripped for ln in block.lines)
+        page.effektmal.extend(_effektmal_names([ln for ln in lines if not ln.blank]))
+    return cursor
+
+
+def _effektmal_names(lines: list[Line]) -> list[tuple[str, str, list[Line]]]:
+    """The effektmål in a cell, each on one line or wrapped over a few."""
+    found = []
+    k = 0
+    while k < len(lines):
+        for span in range(1, 7):
+            window = lines[k : k + span]
+            text = " ".join(ln.stripped for ln in window)
             name = effektmal_by_name(text)
             if name is not None:
-                page.effektmal.append((name, text, block.lines))
-    return cursor
+                found.append((name, text, window))
+                k += span
+                break
+        else:
+            k += 1
+    return found
 
 
 def _split_bullets(blocks: list[Block]) -> list[Block]:
