@@ -2,26 +2,30 @@
 
 Decisions come in four shapes, read in this order:
 
-1. **Header fields** of a document template: ``Godkänt datum`` / ``Beslutsdatum`` with
-   ``Godkänd av`` / ``Beslutad av`` give a *decision* (the approval of the document);
-   ``Gäller fr.o.m.`` / ``Gäller t.o.m.`` give a *document* record (the date the document
-   takes or loses effect is a dated fact of the document, not a decision of its own).
+1. **The header** of the document. ``Godkänt datum`` / ``Beslutsdatum`` with ``Godkänd
+   av`` / ``Beslutad av`` give a *decision* (the approval of the document, 000). A
+   document type with a date ("PROTOKOLLSUTDRAG" + "Datum 2020-04-16", 001) gives a
+   *document* record for the document itself. ``Gäller fr.o.m.`` / ``Gäller t.o.m.``
+   say when the document applies: neither a decision, a deadline nor a document, so no
+   record (as eval/GUIDELINES.md 44 has it).
 2. **Decision and proposal sections** of a protocol or beslutsförslag: a heading such as
    "Regionfullmäktiges beslut, enligt regionstyrelsens förslag", "Beslut", "Ordförandens
    förslag", "Förslag till beslut" or "Regionstyrelsen beslutar", followed by numbered
    points ("1.", "2)") or "att"-points. Each point is one decision of the body that opens
    it (or the section's owner, or the document's body). Its date is the meeting date of a
-   decision section ("Datum 2020-04-16" in the header); for a *proposal* it is the date of
-   the proposal document: the header ``Datum``, or, where that is empty (003), the dated
-   listing of the same document type ("1. Beslutsförslag 2022-05-30"). The records say
-   what was proposed on that date; the meeting date of the decision is not in the text.
-   The paragraph is the "§ N" heading above the section.
+   decision section ("Datum"/"Sammanträdesdatum" in the header); for a *proposal* it is
+   the date of the proposal document: the header ``Datum``, or, where that is empty
+   (003), the dated listing of the same document type ("1. Beslutsförslag 2022-05-30").
+   Such a record says what was proposed on that date; the meeting date of the decision
+   is not in the text, and :class:`~fhs_nlp.records.Decision` has no field for
+   "proposed" (``include_proposals=False`` leaves these points out). The paragraph is
+   the "§ N" heading above the section.
 3. **Mentions in running text**: a sentence with a decision verb ("fastställde",
    "beslutades", "antog", "godkände", "fastslogs", … or the noun "beslut"), a deciding
    body or a "§ N", and a date ("2021-12-21 § 155", "16 april 2020"). The body is the
    agent nearest the verb (a body after "till", "enligt", "från", "inför" is a recipient
    or proposer, a genitive only counts in "Xs beslut"). A date after "senast" is a
-   *deadline*, in any sentence.
+   *deadline*, in any sentence or point; its provenance is the phrase "senast <date>".
 4. **Dated documents of the case**: a line "<Document> <ISO date>", e.g. a numbered item of
    "I ärendet finns följande dokument:".
 
@@ -36,13 +40,16 @@ compatible body and paragraph, and either the same "§" or overlapping content w
 record kept is the first mention, except that a mention carrying the "§" wins over one
 without it (001 mentions its decision first in a title line without "§ 33", then in the
 protocol section with it); fields missing on the kept mention are filled from the other.
-Points of one section are never merged with each other.
+Points of one section are never merged with each other. ``merge_repeats=False`` keeps
+one record per mention, as the extraction gold counts them.
 
-``case_number`` is the case the *document* belongs to: the labelled number ("Ärendenummer",
-"Dnr", "Diarienummer") in force at the mention (the nearest one above it, else the first
-in the document), or None where the document labels none (000: "Ange ärendenummer"; 002:
-only an unlabelled page footer). For an earlier decision cited in the document, it is
-the case in which the document cites it, not necessarily the case it was taken in.
+``case_number`` is the case a record belongs to, from a labelled number ("Ärendenummer",
+"Dnr", "Diarienummer"): for the document's own points, deadlines and case documents, the
+number in force (the nearest one above, else the first in the document); for a decision
+the text only cites ("Regionfullmäktige fastställde 2020-04-16 § 33 …"), a number in the
+same sentence, else None, since the document does not say in which case it was taken;
+for the document itself, its number if it has exactly one. None where no number is
+labelled (000: "Ange ärendenummer"; 002: only an unlabelled page footer).
 """
 
 from __future__ import annotations
@@ -174,6 +181,11 @@ class _Mention:
     section: int | None = None  # points of one section are never merged
     time_hint: tuple[int, int | None] | None = None  # (year, month) of an undated mention
     evidence: str = ""
+    #: True: the record belongs to the document's own case (its points, its deadlines,
+    #: its documents); False: a decision the text cites, whose case is ``case`` (a number
+    #: in the same sentence) or unknown
+    own_case: bool = True
+    case: str | None = None
 
 
 @dataclass
@@ -379,12 +391,22 @@ def _header_mentions(ctx: _Context) -> list[_Mention]:
                 )
             )
         elif label in _VALIDITY_FIELDS:
-            date = N.parse_date(value) if value else None
+            # when the document applies is neither a decision, a deadline nor a document
+            # (eval/GUIDELINES.md 44): read, so that no other rule takes it, but not recorded
             ctx.consumed.append((a, b))
-            if date is not None:  # an unfilled validity field is no decision: nothing to warn
-                label_text = re.search(re.escape(label), ctx.doc.text[a:b], re.I)
-                shown = label_text.group(0) if label_text else label
-                out.append(_Mention("document", date, body, None, f"{shown}: {title}", a, b))
+    # the document itself, where its header gives type and date ("PROTOKOLLSUTDRAG",
+    # "Datum 2020-04-16"); a protocol extract of a single "§ N" carries that paragraph
+    if header.doc_type and header.date:
+        a, b = next((a, b) for lbl, _v, a, b in header.fields if lbl in _DATE_FIELDS)
+        paragraphs = {m.group("n") for _, _, ln in ctx.lines if (m := _PARAGRAPH_LINE.match(ln))}
+        paragraph = f"§ {paragraphs.pop()}" if len(paragraphs) == 1 else None
+        doc_name = header.doc_type.capitalize()
+        own = _Mention("document", header.date, header.body, paragraph, doc_name, a, b)
+        # a protocol of many cases has no one case number; an extract of one case has
+        own.own_case = False
+        numbers = {number for _, number in _case_numbers(ctx)}
+        own.case = numbers.pop() if len(numbers) == 1 else None
+        out.append(own)
     return out
 
 
@@ -458,7 +480,9 @@ def _section_items(ctx: _Context, first: int) -> list[tuple[int, int]]:
     return items
 
 
-def _section_mentions(ctx: _Context, doc_date: str | None) -> list[_Mention]:
+def _section_mentions(
+    ctx: _Context, doc_date: str | None, include_proposals: bool = True
+) -> list[_Mention]:
     out: list[_Mention] = []
     lines = ctx.lines
     section_id = 0
@@ -513,7 +537,9 @@ def _section_mentions(ctx: _Context, doc_date: str | None) -> list[_Mention]:
                 break
             refs = [(e.start, e.end) for e in ctx.ents(text_start, iend, "DECISION")]
             text = _clean(_cut(ctx.doc.text[text_start:iend], refs, text_start))
-            if item_date is None:
+            if kind == "proposal" and not include_proposals:
+                pass  # left out on request; a deadline it sets is still recorded
+            elif item_date is None:
                 ctx.warn(
                     f"point of a {kind} section has no date ({date_source} is missing): "
                     f"'{_excerpt(text)}'",
@@ -556,12 +582,23 @@ def _deadlines(
     text: str,
     section: int | None,
 ) -> list[_Mention]:
-    """Deadline records for every "senast <date>" in [start, end) of a section point."""
+    """Deadline records for every "senast <date>" in [start, end) of a section point.
+
+    The text is the whole point (what is due, from whom); the provenance is the deadline
+    phrase itself ("senast 2022-09-15"), which a reviewer looks for.
+    """
     return [
-        _Mention("deadline", e.norm, body, paragraph, text, start, end, section)
+        _Mention("deadline", e.norm, body, paragraph, text, *_deadline_span(ctx, e), section)
         for e in ctx.ents(start, end, "DATE")
         if len(e.norm or "") == 10 and _is_deadline(ctx, e, start)
     ]
+
+
+def _deadline_span(ctx: _Context, date: N.Entity) -> tuple[int, int]:
+    """Span of "senast 2022-09-15" (the marker and the date)."""
+    floor = max(0, date.start - 40)
+    m = _DEADLINE_BEFORE.search(ctx.doc.text[floor : date.start])
+    return (floor + m.start() if m else date.start), date.end
 
 
 # --------------------------------------------------------------------------- running text
@@ -661,7 +698,9 @@ def _text_mentions(ctx: _Context) -> tuple[list[_Mention], list[_Mention]]:
         for e in deadline_dates:
             body = _agent(ctx, bodies, e.start, s_start) or ctx.header.body
             dl_text = re.sub(r"^\s*(?:\d{1,2}[.)]|[•\-–])\s+", "", stext)
-            dated.append(_Mention("deadline", e.norm, body, None, _clean(dl_text), s_start, s_end))
+            dated.append(
+                _Mention("deadline", e.norm, body, None, _clean(dl_text), *_deadline_span(ctx, e))
+            )
         # decision-like: a decision word with a body or a "§", or a verb with a full date;
         # a dated "§" reference ("(2020-04-16 §133)") is one even without a verb
         para_refs = [e for e in refs if N.parse_decision_ref(e.text)[0]]
@@ -678,9 +717,10 @@ def _text_mentions(ctx: _Context) -> tuple[list[_Mention], list[_Mention]]:
                 anchor = s_start + trig.start() if trig else ref.start
                 body = _agent(ctx, bodies, anchor, s_start)
                 text = _clause(ctx, s_start, s_end, trig, remove, bodies)
-                dated.append(
-                    _Mention("decision", date or ref.norm, body, para, text, s_start, s_end)
-                )
+                cited = _Mention("decision", date or ref.norm, body, para, text, s_start, s_end)
+                cited.own_case = False
+                cited.case = next((e.norm for e in ents if e.label == "CASE_NUMBER"), None)
+                dated.append(cited)
             continue
         trig = triggers[0]
         body = _agent(ctx, bodies, s_start + trig.start(), s_start)
@@ -761,6 +801,8 @@ def _merge(mentions: list[_Mention]) -> list[_Mention]:
                 first, other = (m, k) if (m.paragraph and not k.paragraph) else (k, m)
                 first.body = first.body or other.body
                 first.paragraph = first.paragraph or other.paragraph
+                if not first.own_case and first.case is None:
+                    first.own_case, first.case = other.own_case, other.case
                 kept[i] = first
                 break
         else:
@@ -829,10 +871,18 @@ def _doc_date(ctx: _Context, documents: list[_Mention]) -> str | None:
     return None
 
 
-def extract_decisions(doc: Document) -> tuple[list[Decision], list[ExtractionWarning]]:
+def extract_decisions(
+    doc: Document, *, include_proposals: bool = True, merge_repeats: bool = True
+) -> tuple[list[Decision], list[ExtractionWarning]]:
     """Decisions, deadlines and dated case documents of ``doc``, with W301 warnings.
 
     Records are in text order, numbered ``<doc_id>:decision:<n>`` from 1.
+
+    ``include_proposals``: record the points of a proposal section ("Ordförandens
+    förslag") as decisions dated by the proposal document (default), or leave them out
+    as the extraction gold does (eval/GUIDELINES.md 47); deadlines they set are kept.
+    ``merge_repeats``: one record per decision and document (default), or one per mention
+    as the gold counts them (GUIDELINES 46).
     """
     entities = N.find_entities(doc.text)
     ctx = _Context(
@@ -845,19 +895,19 @@ def extract_decisions(doc: Document) -> tuple[list[Decision], list[ExtractionWar
     ctx.header = _read_header(ctx)
     mentions = _header_mentions(ctx)
     documents = _document_mentions(ctx)
-    mentions += _section_mentions(ctx, _doc_date(ctx, documents))
+    mentions += _section_mentions(ctx, _doc_date(ctx, documents), include_proposals)
     dated, vague = _text_mentions(ctx)
     mentions += dated
     mentions += [d for d in documents if not ctx.is_consumed(d.start, d.end)]
-    merged = _merge(mentions)
+    merged = _merge(mentions) if merge_repeats else sorted(mentions, key=lambda x: (x.start, x.end))
     _resolve_vague(ctx, vague, merged)
 
     cases = _case_numbers(ctx)
     case_starts = [c[0] for c in cases]
     records = []
     for n, m in enumerate(merged, start=1):
-        case = None
-        if cases:
+        case = m.case
+        if m.own_case and cases:
             i = bisect.bisect_right(case_starts, m.start) - 1
             case = cases[i][1] if i >= 0 else cases[0][1]
         records.append(
