@@ -62,7 +62,9 @@ def _milestones(doc: Document) -> StageOutput:
 def _decisions(doc: Document) -> StageOutput:
     from fhs_nlp.extract.decisions import extract_decisions
 
-    records, warnings = extract_decisions(doc)
+    # One record per dated mention, and no undated proposal points: the rules of the
+    # gold annotations (eval/GUIDELINES.md), so that every record has a date from the text.
+    records, warnings = extract_decisions(doc, include_proposals=False, merge_repeats=False)
     return StageOutput(list(records), warnings)
 
 

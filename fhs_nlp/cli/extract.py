@@ -22,7 +22,7 @@ from fhs_nlp.pipeline import DocumentResult, ExtractionResult, extract_paths
 
 SHOWN_KINDS = (
     ("insatsomrade", "areas"),
-    ("viljeriktning", "viljeriktn."),
+    ("viljeriktning", "viljeriktningar"),
     ("fokusforflyttning", "shifts"),
     ("milestone", "milestones"),
     ("malbild", "målbild"),
@@ -113,26 +113,26 @@ def _command(paths: list[Path], out: Path, fmt: str, strict: bool) -> str:
 def _print_summary(result: ExtractionResult) -> None:
     table = Table(title="Extraction summary", title_justify="left")
     table.add_column("document")
-    table.add_column("file")
     table.add_column("status")
     for _, label in SHOWN_KINDS:
         table.add_column(label, justify="right")
     table.add_column("warnings", justify="right")
+    table.add_column("notes", justify="right")
     styles = {"success": "green", "partial": "yellow", "failure": "red"}
     for doc in result.documents:
         counts = doc.counts()
         n_warn = sum(1 for w in doc.warnings if w.level == "warning")
         n_info = sum(1 for w in doc.warnings if w.level == "info")
         table.add_row(
-            doc.doc_id,
-            escape(doc.path.name),
+            escape(doc.doc_id),
             f"[{styles[doc.status]}]{doc.status}[/]",
             *(str(counts[kind]) if doc.status != "failure" else "–" for kind, _ in SHOWN_KINDS),
-            f"{n_warn}" + (f" (+{n_info} notes)" if n_info else ""),
+            str(n_warn),
+            str(n_info),
         )
     totals = result.records
     table.add_row(
-        "all", "", "", *(str(len(totals[kind])) for kind, _ in SHOWN_KINDS), "", style="bold"
+        "all", "", *(str(len(totals[kind])) for kind, _ in SHOWN_KINDS), "", "", style="bold"
     )
     console.print(table)
     console.print(f"{len(result.documents)} document(s) in {result.seconds:.2f} s")
