@@ -36,7 +36,7 @@ from fhs_nlp.embed import Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.language import looks_swedish
-from fhs_nlp.vocabulary import AREAS, area_by_slug
+from fhs_nlp.vocabulary import AREAS, SHIFT_CUES, area_by_slug
 
 ALIGNMENT_SCHEMA_VERSION = "1.0"
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,18 +50,24 @@ SCORE_MEANING = (
     "the draft's words in passages whose most likely area it is."
 )
 
-#: Thresholds on the area score, chosen on the dev drafts of the gold set (see
-#: models/README.md): at or above COVERED the area is addressed, below GAP it is missing.
-COVERED = 60.0
-GAP = 35.0
-#: Viljeriktning evidence: p(area) + Z_WEIGHT * standardised similarity to the statement,
-#: with the threshold that gave the best F1 on the dev passages' viljeriktning labels.
-Z_WEIGHT = 0.03
-VILJERIKTNING_THRESHOLD = 0.26
-#: Cosine above which a passage is said to advance a milestone or reflect a shift, as a
-#: standardised similarity (z-score against the corpus background).
+#: Thresholds on the area score, chosen on the dev drafts of the gold set (d01, d04, d06;
+#: see models/README.md): at or above COVERED the area is clearly addressed, below GAP it
+#: is missing. On dev, GAP = 40 finds 8 of 10 gap areas with 1 false alarm.
+COVERED = 80.0
+GAP = 40.0
+#: A viljeriktning is addressed when its area is not a gap and one of the passages that
+#: count as evidence for the area is close to the statement: a standardised similarity
+#: (z-score against the corpus background) of at least this. Chosen on the dev drafts
+#: and the bundled example (F1 0.79 on their 72 statement labels).
+VILJERIKTNING_Z = 0.75
+#: Standardised similarity (z-score against the corpus background) above which a passage
+#: about the area is said to advance a milestone.
 MILESTONE_Z = 2.5
-SHIFT_Z = 2.5
+#: A fokusförflyttning is reflected when the draft uses at least SHIFT_CUES_MIN of the
+#: practices it stands for (fhs_nlp.vocabulary.SHIFT_CUES) and some passage is at least
+#: somewhat close to its statement (z ≥ SHIFT_Z), or very close (z ≥ 2 * SHIFT_Z).
+SHIFT_CUES_MIN = 3
+SHIFT_Z = 1.0
 #: A draft shorter than this is scored, but the report says the score means little.
 MIN_WORDS = 150
 
@@ -153,6 +159,8 @@ class ShiftResult(BaseModel):
     similarity: float
     passage: int | None
     page: int | None
+    cues: list[str] = Field(default_factory=list,
+                            description="practices of this shift the draft mentions")
 
 
 class DocumentInfo(BaseModel):
@@ -301,7 +309,7 @@ class Aligner:
             thresholds={
                 "covered": COVERED,
                 "gap": GAP,
-                "viljeriktning": VILJERIKTNING_THRESHOLD,
+                "viljeriktning_z": VILJERIKTNING_Z,
                 **{f"passage:{LABELS[k]}": t for k, t in enumerate(self.classifier.thresholds)},
             },
             too_short=too_short,
@@ -347,32 +355,36 @@ class Aligner:
             if e.kind == "viljeriktning" and e.area == area.name and e.document_id == _strategy_id(entries)
         ]
         vr_results = []
+        evidence_mask = p >= threshold if len(p) else np.zeros(0, bool)
         for j, entry in statements:
-            score_v = p + Z_WEIGHT * z[:, j] if len(p) else np.zeros(0)
-            i = int(np.argmax(score_v)) if len(score_v) else None
-            value = float(score_v[i]) if i is not None else 0.0
-            addressed = value >= VILJERIKTNING_THRESHOLD
-            where = f"p. {passages[i].page}" if i is not None and passages[i].page else (
-                f"line {passages[i].line_start}" if i is not None else "")
-            explanation = (
-                f"addressed by the passage at {where} (evidence {value:.2f} ≥ "
-                f"{VILJERIKTNING_THRESHOLD})" if addressed else
-                "not addressed: no passage is both about this area and close to the "
-                f"statement (best {value:.2f} < {VILJERIKTNING_THRESHOLD}"
-                + (f", at {where})" if where else ")")
-            )
+            candidates = np.where(evidence_mask)[0]
+            i = int(candidates[np.argmax(z[candidates, j])]) if len(candidates) else None
+            value = float(z[i, j]) if i is not None else float("-inf")
+            addressed = status != "gap" and value >= VILJERIKTNING_Z
+            where = (f"p. {passages[i].page}" if passages[i].page else
+                     f"line {passages[i].line_start}") if i is not None else ""
+            if addressed:
+                explanation = (f"addressed at {where}: the passage is about {area.name} and "
+                               f"close to the statement (z {value:.1f} ≥ {VILJERIKTNING_Z})")
+            elif status == "gap":
+                explanation = f"not addressed: the draft leaves {area.name} out"
+            elif i is None:
+                explanation = f"not addressed: no passage counts as evidence for {area.name}"
+            else:
+                explanation = (f"not addressed: the passages about {area.name} say other "
+                               f"things (closest at {where}, z {value:.1f} < {VILJERIKTNING_Z})")
             vr_results.append(
                 ViljeriktningResult(
                     statement_id=entry.statement_id or "",
                     text=entry.text,
                     addressed=addressed,
-                    score=round(value, 3),
+                    score=round(value, 3) if i is not None else 0.0,
                     passage=passages[i].index if i is not None else None,
                     page=passages[i].page if i is not None else None,
                     explanation=explanation,
                 )
             )
-        milestones = self._milestones(k, passages, p, z, entries)
+        milestones = self._milestones(k, passages, p, z, entries) if status != "gap" else []
         explanation = _area_explanation(area.name, status, score, coverage, evidence, vr_results)
         return AreaResult(
             area=area.name,
@@ -413,19 +425,23 @@ class Aligner:
                 entries: list) -> list[ShiftResult]:
         results = []
         strategy = _strategy_id(entries)
+        text = " ".join(p.text for p in passages).lower()
         for j, entry in enumerate(entries):
             if entry.kind != "fokusforflyttning" or entry.document_id != strategy:
                 continue
             i = int(np.argmax(z[:, j])) if len(passages) else None
             value = float(z[i, j]) if i is not None else 0.0
+            cues = [c for c in SHIFT_CUES.get(entry.statement_id or "", ()) if c in text]
+            reflected = (len(cues) >= SHIFT_CUES_MIN and value >= SHIFT_Z) or value >= 2 * SHIFT_Z
             results.append(
                 ShiftResult(
                     statement_id=entry.statement_id or "",
                     text=entry.label,
-                    reflected=value >= SHIFT_Z,
+                    reflected=reflected,
                     similarity=round(float(sims[i, j]), 3) if i is not None else 0.0,
                     passage=passages[i].index if i is not None else None,
                     page=passages[i].page if i is not None else None,
+                    cues=cues,
                 )
             )
         return results

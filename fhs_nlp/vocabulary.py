@@ -116,3 +116,21 @@ def effektmal_by_name(text: str) -> str | None:
         if normalise_name(name) == key:
             return name
     return None
+
+
+#: Words (prefixes, lower case) that show a draft works in the direction of each
+#: fokusförflyttning. The shifts are abstract ("från organisation till helhet"), and
+#: embedding similarity alone hardly separates them (see models/README.md), so the
+#: aligner also looks for the concrete practices each shift stands for in the strategy.
+SHIFT_CUES: dict[str, tuple[str, ...]] = {
+    "shift/1": ("medskap", "delaktig", "egenvård", "patientkontrakt", "delat beslutsfattande",
+                "gemensam planering", "inflytande", "egna mål", "vad som är viktigt för"),
+    "shift/2": ("hälsofrämj", "förebygg", "levnadsvan", "hälsosamtal", "prevention",
+                "friskfaktor", "hälsoundersök", "fysisk aktivitet", "tobak"),
+    "shift/3": ("samverk", "sammanhåll", "kontinuitet", "fast vårdkontakt", "fast läkarkontakt",
+                "organisationsgräns", "samordnad individuell plan", "helhet"),
+    "shift/4": ("hembesök", "mobil", "i hemmet", "digital", "video", "distans", "1177",
+                "uppsökande", "nära hemmet"),
+    "shift/5": ("långsiktig", "helhetssyn", "ersättningsmodell", "kvalitetsindikator",
+                "incitament", "värdebaserad", "styrsignal"),
+}

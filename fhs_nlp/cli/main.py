@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from fhs_nlp._version import __version__
+from fhs_nlp.cli.eval import eval_command
 from fhs_nlp.cli.extract import extract_command
 from fhs_nlp.cli.schema import schema_command
 
@@ -38,6 +39,7 @@ def main(
 
 app.command("extract")(extract_command)
 app.command("schema")(schema_command)
+app.command("eval")(eval_command)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
