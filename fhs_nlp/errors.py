@@ -65,3 +65,34 @@ class OutputError(FhsError):
     """An output location that cannot be written."""
 
     code = "E200"
+
+
+class ReferenceIndexError(FhsError):
+    """A reference index folder that cannot be used; the message says how to rebuild it."""
+
+    code = "E400"
+
+
+class IndexNotFoundError(ReferenceIndexError):
+    """No index in the folder: it was never built there."""
+
+    code = "E401"
+
+
+class IndexMismatchError(ReferenceIndexError):
+    """The index was built with another embedder or dimension than the one in use."""
+
+    code = "E402"
+
+
+class DamagedIndexError(ReferenceIndexError):
+    """A file of the index is missing, unreadable or does not match the manifest; a
+    folder without ``manifest.json`` is an interrupted build."""
+
+    code = "E403"
+
+
+class IndexBuildError(ReferenceIndexError):
+    """The corpus given to build an index holds no reference records."""
+
+    code = "E404"

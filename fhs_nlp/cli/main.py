@@ -9,6 +9,7 @@ import typer
 from fhs_nlp._version import __version__
 from fhs_nlp.cli.eval import eval_command
 from fhs_nlp.cli.extract import extract_command
+from fhs_nlp.cli.index import index_app
 from fhs_nlp.cli.schema import schema_command
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ def main(
 
 app.command("extract")(extract_command)
 app.command("schema")(schema_command)
+app.add_typer(index_app, name="index")
 app.command("eval")(eval_command)
 
 if __name__ == "__main__":  # pragma: no cover
