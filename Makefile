@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 export OMP_WAIT_POLICY ?= passive
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup run test test-fast lint typecheck bench schema clean
+EXAMPLE := examples/verksamhetsplan_2027_vardcentralen_linneasand.pdf
+
+.PHONY: setup run extract eval test test-fast lint typecheck bench schema clean
 
 # torch is installed first and pinned: torch==2.13.0 is the CPU build on this machine's
 # disk; any other request for torch pulls a CUDA build of several GB.
@@ -18,8 +20,17 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed
 
+# The main job: score the bundled example draft (the first run builds the reference
+# index and trains the classifier, about two minutes), and write its HTML report.
 run: setup
+	$(BIN)/fhs-nlp align $(EXAMPLE)
+	$(BIN)/fhs-nlp align $(EXAMPLE) --format html --out out/align
+
+extract: setup
 	$(BIN)/fhs-nlp extract corpus/ --out out/extract
+
+eval: setup
+	$(BIN)/fhs-nlp eval --suite all --out out/eval
 
 test: setup
 	$(BIN)/python -m pytest
@@ -35,6 +46,8 @@ typecheck: setup
 
 bench: setup
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_align.py
 
 schema: setup
 	$(BIN)/fhs-nlp schema --out schemas
