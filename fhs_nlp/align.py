@@ -305,7 +305,7 @@ class Aligner:
             ),
             embedder=self.embedder.name,
             index=_index_summary(self.index),
-            score_meaning=SCORE_MEANING.format(gap=GAP, covered=COVERED),
+            score_meaning=SCORE_MEANING.format(gap=f"{GAP:g}", covered=f"{COVERED:g}"),
             thresholds={
                 "covered": COVERED,
                 "gap": GAP,

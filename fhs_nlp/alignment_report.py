@@ -47,10 +47,8 @@ def render_terminal(report: AlignmentReport, console: Console) -> None:
     table.add_column("status")
     table.add_column("coverage", justify="right")
     table.add_column("viljeriktningar", justify="right")
-    table.add_column("strongest evidence")
     for area in report.areas:
         addressed = sum(v.addressed for v in area.viljeriktningar)
-        evidence = area.evidence[0] if area.evidence and area.status != "gap" else None
         table.add_row(
             area.area,
             f"{area.score:.0f}",
@@ -58,10 +56,15 @@ def render_terminal(report: AlignmentReport, console: Console) -> None:
             f"[{STATUS_STYLE[area.status]}]{STATUS_TEXT[area.status]}[/]",
             f"{area.coverage:.0%}",
             f"{addressed}/{len(area.viljeriktningar)}",
-            escape(_where(evidence.page, evidence.line_start) + ": " + _clip(evidence.text, 60))
-            if evidence else "–",
         )
     console.print(table)
+    covered = [a for a in report.areas if a.status != "gap" and a.evidence]
+    if covered:
+        console.print("[bold]Strongest evidence[/]")
+        for area in covered:
+            e = area.evidence[0]
+            console.print(f"  • {escape(area.area)} — {_where(e.page, e.line_start)}: "
+                          f"“{escape(_clip(e.text, 70))}”")
     gaps = [g for g in report.gaps if g.level == "insatsomrade"]
     vr_gaps = [g for g in report.gaps if g.level == "viljeriktning"]
     if gaps:
