@@ -115,7 +115,7 @@ def _print_summary(result: ExtractionResult) -> None:
     table.add_column("document")
     table.add_column("status")
     for _, label in SHOWN_KINDS:
-        table.add_column(label, justify="right")
+        table.add_column(label, justify="right", min_width=len(label))
     table.add_column("warnings", justify="right")
     table.add_column("notes", justify="right")
     styles = {"success": "green", "partial": "yellow", "failure": "red"}

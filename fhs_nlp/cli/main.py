@@ -8,6 +8,7 @@ import typer
 
 from fhs_nlp._version import __version__
 from fhs_nlp.cli.eval import eval_command
+from fhs_nlp.cli.align import align_command
 from fhs_nlp.cli.extract import extract_command
 from fhs_nlp.cli.index import index_app
 from fhs_nlp.cli.schema import schema_command
@@ -38,6 +39,7 @@ def main(
     """Read Region Skåne's Framtidens hälsosystem strategy documents into records."""
 
 
+app.command("align")(align_command)
 app.command("extract")(extract_command)
 app.command("schema")(schema_command)
 app.add_typer(index_app, name="index")

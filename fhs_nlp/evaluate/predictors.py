@@ -16,6 +16,8 @@ as soon as it exists.
 
 from __future__ import annotations
 
+import importlib
+
 import inspect
 import itertools
 import re
@@ -404,7 +406,7 @@ def _tfidf(ctx: SystemContext) -> TfidfLogReg:
 def _aligner(ctx: SystemContext) -> Any:
     """The project's aligner, once ``fhs_nlp.align.load_passage_predictor`` exists."""
     try:
-        from fhs_nlp import align
+        align = importlib.import_module("fhs_nlp.align")
     except ImportError as exc:
         raise Unavailable(f"fhs_nlp.align does not exist yet ({exc})") from exc
     loader = getattr(align, "load_passage_predictor", None)

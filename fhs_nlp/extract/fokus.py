@@ -1,8 +1,9 @@
 """The 5 fokusförflyttningar (2025 strategy) or perspektivskiften (2020 decision).
 
 Each is a paragraph that opens "Fokus flyttas från X till Y", possibly behind a list
-marker ("- ", "1. ", "- 3.** "). The från/till parts are read from the opening clause;
-the whole paragraph is the statement. Both documents list the shifts in the same order,
+marker ("- ", "1. ", "- 3.** "). The whole paragraph is the statement. The från/till
+parts come from the slide's captions under it ("Från fokus på sjukdom till..." /
+"...till fokus på hälsa") where there are any, else from the opening clause. Both documents list the shifts in the same order,
 so the n-th shift of one is linked to the n-th of the other (``statement_id``
 "shift/n"), and a pair whose wording differs a lot is reported.
 """
@@ -49,6 +50,7 @@ def extract_fokusforflyttningar(
         text = join_lines(parts)
         start = first.start + first.text.index(match.group(1))
         from_to = _FROM_TO_RE.match(text)
+        captions = _captions(lines, j)
         number = len(records) + 1
         if from_to is None:
             warnings.append(
@@ -65,8 +67,10 @@ def extract_fokusforflyttningar(
                 number=number,
                 term=term,
                 text=text,
-                from_focus=from_to.group(1).strip() if from_to else None,
-                to_focus=from_to.group(2).strip().rstrip(".") if from_to else None,
+                from_focus=captions[0] if captions else (
+                    from_to.group(1).strip() if from_to else None),
+                to_focus=captions[1] if captions else (
+                    from_to.group(2).strip().rstrip(".") if from_to else None),
                 statement_id=f"shift/{number}",
             )
         )
@@ -80,6 +84,42 @@ def extract_fokusforflyttningar(
             )
         )
     return records, warnings
+
+
+_CAPTION_FROM_RE = re.compile(r"^Från\s+(.*?)(?:\s*till)?\s*(?:\.\.\.|…)\s*$", re.I | re.S)
+_CAPTION_TO_RE = re.compile(r"^(?:\.\.\.|…)\s*till\s+(.*)$", re.I | re.S)
+
+
+def _captions(lines: list, i: int) -> tuple[str, str] | None:
+    """The short "Från …" / "…till …" captions of a slide that follow a statement.
+
+    The strategy's slides name each shift twice: in the statement and in two short
+    captions under it ("Från fokus på sjukdom till..." / "...till fokus på hälsa"). The
+    captions are the shift's own short name, so they are preferred where present.
+    Looks ahead until the next non-caption text.
+    """
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines[i : i + 16]:
+        if line.blank:
+            if current:
+                paragraphs.append(join_lines(current))
+                current = []
+                if len(paragraphs) == 2:
+                    break
+            continue
+        if not current and not re.match(r"^(Från\s|\.\.\.|…)", line.stripped, re.I):
+            break  # some other text: this statement has no captions
+        current.append(line.text)
+    if current and len(paragraphs) < 2:
+        paragraphs.append(join_lines(current))
+    if len(paragraphs) != 2:
+        return None
+    from_match = _CAPTION_FROM_RE.match(paragraphs[0])
+    to_match = _CAPTION_TO_RE.match(paragraphs[1])
+    if not from_match or not to_match:
+        return None
+    return from_match.group(1).strip(), to_match.group(1).strip().rstrip(".…")
 
 
 def link_shifts(records: list[Fokusforflyttning]) -> list[ExtractionWarning]:
