@@ -323,14 +323,15 @@ class ReferenceIndex:
         if k_eff <= 0 or len(q) == 0:
             return [[] for _ in range(len(q))]
         index = self._faiss()
-        params = None
+        params: Any = None
         if ids is not None:
-            selector = faiss.IDSelectorBatch(ids)
+            lib: Any = faiss  # the SWIG parameter classes are missing from faiss's stubs
+            selector = lib.IDSelectorBatch(ids)  # held here until the search is done
             if isinstance(index, faiss.IndexHNSW):
-                params = faiss.SearchParametersHNSW(sel=selector,
-                                                    efSearch=max(HNSW_EF_SEARCH, k_eff))
+                params = lib.SearchParametersHNSW(
+                    sel=selector, efSearch=max(int(index.hnsw.efSearch), k_eff))
             else:
-                params = faiss.SearchParameters(sel=selector)
+                params = lib.SearchParameters(sel=selector)
         scores, found = index.search(q, k_eff, params=params)
         return [
             [(self.entries[j], float(s)) for j, s in zip(row_ids, row_scores, strict=True)
@@ -349,6 +350,7 @@ def _make_faiss(vectors: np.ndarray) -> Any:
     import faiss
 
     n, dim = vectors.shape
+    index: Any
     if n >= APPROXIMATE_FROM:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
@@ -587,7 +589,7 @@ def build_index(
             on_progress(0, len(texts))
         for start in range(0, len(texts), _EMBED_BATCH):
             chunk = texts[start : start + _EMBED_BATCH]
-            parts.append(cache.embed(counting, chunk, ENTRY_SIDE))  # type: ignore[arg-type]
+            parts.append(cache.embed(counting, chunk, ENTRY_SIDE))
             if on_progress is not None:
                 on_progress(start + len(chunk), len(texts))
     finally:

@@ -7,21 +7,27 @@ uses on a verksamhetsplan:
 * blocks are separated by blank lines and page breaks; a paragraph that runs on over a
   page break (no full stop at the page end, a lower-case start on the next page) is
   joined back into one;
+* inside a block, a typed line break starts a new paragraph: the line before ends a
+  sentence and the next word would clearly have fitted on it (PDF readers do not always
+  leave blank lines between paragraphs; the wrap width is measured per document);
 * a line that starts with a bullet or a list number ("•", "-", "–", "*", "1.", "a)")
-  starts a list item; the lines after it, up to the next item or the end of the block,
-  are its wrapped continuation;
-* a heading is a short line (at most 12 words, no final punctuation, not a list item)
-  standing alone as a block, or first in a block when a paragraph or list follows and
-  the line is clearly shorter than the wrapped lines below it; Markdown "#" headings
-  always count, and a numbered line ("3. Samverkan") alone before a paragraph is a
-  numbered heading, not a list. A heading is a passage of its own and the ``heading``
-  context of the passages below it;
+  starts a list item; the lines after it, up to the next item, a typed line break or
+  the end of the block, are its wrapped continuation;
+* a heading is a short line (at most 12 words, one sentence, no final punctuation, not
+  starting in lower case) that stands alone as a block, or that follows a finished
+  sentence (or a heading or table row) and precedes a line starting with a capital,
+  being at most three quarters of the wrap width; a title wrapped over two or three
+  lines is one heading; Markdown "#" headings always count; a numbered line
+  ("3. Samverkan") is a numbered heading, not a list item, unless numbered items stand
+  next to it. A heading is a passage of its own and the ``heading`` context of the
+  passages below it (in Markdown, by level);
 * a table row is one paragraph, its cells joined by " | " (Word and PDF tables as the
-  readers linearise them, one cell per block, and Markdown pipe tables alike); a cell is
-  never taken for a heading;
+  readers linearise them, one cell per block; Markdown pipe tables; "a | b" rows of
+  text); a cell is never taken for a heading;
 * a paragraph or list item longer than ``max_words`` is cut into overlapping windows
   on sentence boundaries, each at most ``window_words`` words where the sentences
-  allow, consecutive windows sharing about ``overlap_words`` words.
+  allow, consecutive windows sharing about ``overlap_words`` words;
+* passages without a letter or digit ("---", "…") are dropped.
 
 Sentences come from a regex splitter written for paragraph text (Swedish abbreviations
 such as "t.ex." and "bl.a." do not end a sentence). Inside a paragraph it finds the
