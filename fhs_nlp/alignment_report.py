@@ -221,11 +221,11 @@ mark{background:#ffe58f}
 def _chart(report: AlignmentReport) -> str:
     """A horizontal bar chart of the area scores as inline SVG, with the thresholds."""
     row, label_w, bar_w = 26, 300, 420
-    height = row * len(report.areas) + 30
+    height = row * len(report.areas) + 46
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 60}" '
              f'height="{height}" role="img" aria-label="Area scores">']
     for i, a in enumerate(report.areas):
-        y = 10 + i * row
+        y = 26 + i * row
         colour = {"covered": "#2da44e", "weak": "#d4a72c", "gap": "#cf222e"}[a.status]
         width = max(1.0, a.score / 100 * bar_w)
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" '
@@ -234,10 +234,13 @@ def _chart(report: AlignmentReport) -> str:
                      f'fill="{colour}"/>')
         parts.append(f'<text x="{label_w + width + 6:.1f}" y="{y + 14}" font-size="12">'
                      f'{a.score:.0f}</text>')
-    for value in (report.thresholds.get("gap", 0), report.thresholds.get("covered", 0)):
+    for name, value in (("gap", report.thresholds.get("gap", 0)),
+                        ("covered", report.thresholds.get("covered", 0))):
         x = label_w + value / 100 * bar_w
-        parts.append(f'<line x1="{x:.1f}" y1="5" x2="{x:.1f}" y2="{height - 15}" '
+        parts.append(f'<line x1="{x:.1f}" y1="18" x2="{x:.1f}" y2="{height - 15}" '
                      'stroke="#888" stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{x:.1f}" y="12" text-anchor="middle" font-size="11" '
+                     f'fill="#666">{name} {value:g}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
