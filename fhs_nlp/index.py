@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import sys
 import time
@@ -622,6 +621,7 @@ def build_index(
         "approximate_from": APPROXIMATE_FROM,
         "corpus_hash": corpus_info["hash"],
         "corpus": corpus_info,
+        "code_hash": _code_hash(),
         "versions": _versions(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": 0.0,
@@ -638,6 +638,26 @@ def build_index(
         _write_folder(Path(out_dir), index, entries, manifest)
         result.path = Path(out_dir)
     return result
+
+
+#: The code that decides what is indexed: readers, extractors, record types, this module.
+_CODE = ("ingest", "extract", "corpus.py", "index.py", "pipeline.py", "records.py",
+         "vocabulary.py")
+
+
+def _code_hash() -> str:
+    """sha256 over the source of :data:`_CODE`: an index built by other extraction code
+    may hold other entries even though the corpus is the same."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _CODE:
+        target = package / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+        for file in files:
+            if file.is_file():
+                digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+                digest.update(file.read_bytes())
+    return "sha256:" + digest.hexdigest()
 
 
 def _display_path(path: Path) -> str:
@@ -664,7 +684,6 @@ def _write_folder(out_dir: Path, index: Any, entries: list[IndexEntry],
     entries_bytes = entries_text.encode("utf-8")
     atomic_write_bytes(out_dir / INDEX_FILE, index_bytes)
     atomic_write_bytes(out_dir / ENTRIES_FILE, entries_bytes)
-    _readable(out_dir / INDEX_FILE, out_dir / ENTRIES_FILE)
     manifest["files"] = {
         INDEX_FILE: {"sha256": hashlib.sha256(index_bytes).hexdigest(),
                      "bytes": len(index_bytes)},
@@ -673,17 +692,6 @@ def _write_folder(out_dir: Path, index: Any, entries: list[IndexEntry],
     }
     atomic_write_text(out_dir / MANIFEST_FILE,
                       json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-    _readable(out_dir / MANIFEST_FILE)
-
-
-def _readable(*paths: Path) -> None:
-    """The usual file mode (0644 under the usual umask): the temporary files the atomic
-    writes rename are created 0600, and an index is shared by the users of a checkout."""
-    umask = os.umask(0)
-    os.umask(umask)
-    for path in paths:
-        with contextlib.suppress(OSError):
-            os.chmod(path, 0o666 & ~umask)
 
 
 # --------------------------------------------------------------------------- load
@@ -849,9 +857,7 @@ def _build_lock(folder: Path) -> Iterator[None]:
 
 
 def _stale_reason(manifest: Mapping[str, Any]) -> str | None:
-    """Why an intact index no longer matches its corpus, or None."""
-    if str(manifest.get("entries_version")) != ENTRIES_VERSION:
-        return "this fhs-nlp indexes the reference records differently"
+    """Why an intact index no longer matches its corpus or this fhs-nlp, or None."""
     corpus = manifest.get("corpus") or {}
     if corpus.get("source") == "bundled":
         paths = bundled_corpus()
@@ -862,6 +868,10 @@ def _stale_reason(manifest: Mapping[str, Any]) -> str | None:
             return None  # the corpus it was built from is gone: keep the index as it is
     else:
         return None  # built from records given in Python: nothing to compare
+    if str(manifest.get("entries_version")) != ENTRIES_VERSION:
+        return "this fhs-nlp indexes the reference records differently"
+    if manifest.get("code_hash") != _code_hash():
+        return "the extraction code changed since it was built"
     if corpus_hash(paths) != manifest.get("corpus_hash"):
         return "the corpus changed since it was built"
     return None
@@ -887,9 +897,10 @@ def ensure_index(
 
     ``path`` None means :func:`default_index_dir`. The index is built from the bundled
     corpus where there is none yet, and rebuilt (same corpus, same place) when its
-    corpus changed. A damaged index, or one made with another embedder, is rebuilt if it
-    lives in the default location, with a :class:`UserWarning`; at a path the user gave
-    it is refused (:class:`~fhs_nlp.errors.DamagedIndexError`,
+    corpus or the extraction code changed (only texts not in the cache are embedded).
+    A damaged index, or one made with another embedder, is rebuilt if it lives in the
+    default location, with a :class:`UserWarning`; at a path the user gave it is refused
+    (:class:`~fhs_nlp.errors.DamagedIndexError`,
     :class:`~fhs_nlp.errors.IndexMismatchError`), since that folder is theirs. What was
     done is in :attr:`ReferenceIndex.note`.
     """

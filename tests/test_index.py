@@ -326,6 +326,18 @@ def test_index_ensure_builds_loads_and_repairs_default(private_repo):
     assert load_index(folder, embedder).entries == first.entries
 
 
+def test_index_ensure_rebuilds_after_extraction_code_changes(private_repo, monkeypatch):
+    embedder = FakeEmbedder()
+    folder = private_repo / "index"
+    ensure_index(embedder, folder)
+    n_embedded = len(embedder.embedded)
+    monkeypatch.setattr(index_module, "_code_hash", lambda: "sha256:another-extractor")
+    rebuilt = ensure_index(embedder, folder)
+    assert rebuilt.note == "rebuilt: the extraction code changed since it was built"
+    assert len(embedder.embedded) == n_embedded  # same texts: all from the cache
+    assert ensure_index(embedder, folder).note is None
+
+
 def test_index_ensure_refuses_damaged_user_path(private_repo):
     embedder = FakeEmbedder()
     folder = private_repo / "mitt-index"
