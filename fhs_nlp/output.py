@@ -7,6 +7,7 @@ half of one. JSON is written with ``ensure_ascii=False``: å, ä and ö stay rea
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -46,8 +47,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise OutputError(f"cannot be written ({exc.strerror}); choose another --out folder",
-                          path) from exc
+        raise OutputError(
+            f"cannot be written ({exc.strerror}); choose another --out folder", path
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -56,10 +58,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -137,8 +137,9 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def write_extraction(result: Any, out_dir: Path, fmt: Format = "jsonl",
-                     command: str | None = None) -> list[Path]:
+def write_extraction(
+    result: Any, out_dir: Path, fmt: Format = "jsonl", command: str | None = None
+) -> list[Path]:
     """Write one file per record kind, ``warnings.jsonl`` and ``manifest.json``.
 
     ``result`` is an :class:`fhs_nlp.pipeline.ExtractionResult`. Files of kinds with no

@@ -157,8 +157,10 @@ def test_row_cut_by_page_footer(plan_extraction):
         )
     ]
     everything = " ".join(
-        [x.title + x.description + " ".join(e.text for e in x.effects)
-         for x in plan_extraction.milestones]
+        [
+            x.title + x.description + " ".join(e.text for e in x.effects)
+            for x in plan_extraction.milestones
+        ]
     )
     assert "10 (16)" not in everything
     assert "2023-POL000009-001" not in everything
@@ -210,14 +212,24 @@ def test_effects_without_blank_line_between_them(plan_extraction):
 @pytest.mark.parametrize(
     ("area", "first_title"),
     [
-        ("Nära vård", "Lokala Programområden (LPO) och ett Lokalt Primärvårdsråd (LPR) är inrättade"),
-        ("Nivåstrukturering och profilering",
-         "Process och struktur för regional nivåstrukturering framtagen"),
+        (
+            "Nära vård",
+            "Lokala Programområden (LPO) och ett Lokalt Primärvårdsråd (LPR) är inrättade",
+        ),
+        (
+            "Nivåstrukturering och profilering",
+            "Process och struktur för regional nivåstrukturering framtagen",
+        ),
         ("Medarbetare", "Genomförandeplan för skapandet av ledarskapsakademin är beslutad"),
-        ("Digitalisering",
-         "Gemensam digital servicenivå för hela organisationen i mötet med invånarna"),
-        ("Fysisk infrastruktur",
-         "Regionala strategiska ställningstaganden för en förbättrad planerings- och byggprocess"),
+        (
+            "Digitalisering",
+            "Gemensam digital servicenivå för hela organisationen i mötet med invånarna",
+        ),
+        (
+            "Fysisk infrastruktur",
+            "Regionala strategiska ställningstaganden för en förbättrad planerings- och "
+            "byggprocess",
+        ),
     ],
 )
 def test_first_milestone_of_each_labelled_area(plan_extraction, area, first_title):
@@ -250,8 +262,7 @@ def test_malbilder_one_per_area(plan_extraction):
     medarbetare = malbilder["Medarbetare"]  # lines 1506-1525
     assert medarbetare.complete
     assert medarbetare.statement == (
-        "Styrning, ledarskap, kultur och arbetssätt präglas av mod, tillit, utveckling och "
-        "lärande"
+        "Styrning, ledarskap, kultur och arbetssätt präglas av mod, tillit, utveckling och lärande"
     )
     assert medarbetare.bullets == [
         "Medarbetare har de bästa förutsättningarna att utföra sitt uppdrag tillsammans med "
@@ -283,7 +294,9 @@ def test_no_effektmal_or_malbild_text_leaks_into_milestones(plan_extraction):
     for m in plan_extraction.milestones:
         for effect in m.effects:
             assert effect.text not in {
-                "Bättre kvalitet", "Ökad tillgänglighet", "Effektiva processer",
+                "Bättre kvalitet",
+                "Ökad tillgänglighet",
+                "Effektiva processer",
                 "Bättre befolknings hälsa",
             }
             assert "Invånare har en ljus" not in effect.text

@@ -18,8 +18,14 @@ from fhs_nlp.ingest import read_document
 
 
 def _key(m):
-    return (m.area, m.year, m.title, m.description, m.previous_wording,
-            [(e.text, e.targets) for e in m.effects])
+    return (
+        m.area,
+        m.year,
+        m.title,
+        m.description,
+        m.previous_wording,
+        [(e.text, e.targets) for e in m.effects],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +73,9 @@ def test_pdf_linear_text_fallback_when_no_grid_is_found(plan_pdf, plan_extractio
     assert [[e.text for e in m.effects] for m in from_text.milestones] == [
         [e.text for e in m.effects] for m in expected
     ]
-    same_title = sum(a.title == b.title for a, b in zip(from_text.milestones, expected, strict=True))
+    same_title = sum(
+        a.title == b.title for a, b in zip(from_text.milestones, expected, strict=True)
+    )
     assert same_title >= 66  # measured 66 of 70: bold titles are invisible in linear text
 
 

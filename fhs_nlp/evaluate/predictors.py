@@ -17,7 +17,6 @@ as soon as it exists.
 from __future__ import annotations
 
 import importlib
-
 import inspect
 import itertools
 import re

@@ -3,9 +3,10 @@
 Each is a paragraph that opens "Fokus flyttas från X till Y", possibly behind a list
 marker ("- ", "1. ", "- 3.** "). The whole paragraph is the statement. The från/till
 parts come from the slide's captions under it ("Från fokus på sjukdom till..." /
-"...till fokus på hälsa") where there are any, else from the opening clause. Both documents list the shifts in the same order,
-so the n-th shift of one is linked to the n-th of the other (``statement_id``
-"shift/n"), and a pair whose wording differs a lot is reported.
+"...till fokus på hälsa") where there are any, else from the opening clause. Both
+documents list the shifts in the same order, so the n-th shift of one is linked to the
+n-th of the other (``statement_id`` "shift/n"), and a pair whose wording differs a lot
+is reported.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ def extract_fokusforflyttningar(
     doc: Document,
 ) -> tuple[list[Fokusforflyttning], list[ExtractionWarning]]:
     lines = split_lines(doc.text)
-    term = "perspektivskifte" if re.search(r"perspektivskift", doc.text, re.I) else (
-        "fokusförflyttning"
+    term = (
+        "perspektivskifte"
+        if re.search(r"perspektivskift", doc.text, re.I)
+        else ("fokusförflyttning")
     )
     records: list[Fokusforflyttning] = []
     warnings: list[ExtractionWarning] = []
@@ -67,10 +70,12 @@ def extract_fokusforflyttningar(
                 number=number,
                 term=term,
                 text=text,
-                from_focus=captions[0] if captions else (
-                    from_to.group(1).strip() if from_to else None),
-                to_focus=captions[1] if captions else (
-                    from_to.group(2).strip().rstrip(".") if from_to else None),
+                from_focus=captions[0]
+                if captions
+                else (from_to.group(1).strip() if from_to else None),
+                to_focus=captions[1]
+                if captions
+                else (from_to.group(2).strip().rstrip(".") if from_to else None),
                 statement_id=f"shift/{number}",
             )
         )

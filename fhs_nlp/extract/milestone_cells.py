@@ -21,8 +21,9 @@ from fhs_nlp.extract.milestone_table import (
     Row,
     TablePage,
     _read_year_digits,
+    bullet_blocks,
 )
-from fhs_nlp.extract.text import Line, is_bullet, split_lines
+from fhs_nlp.extract.text import Line, split_lines
 from fhs_nlp.ingest.document import Document, Table
 from fhs_nlp.vocabulary import area_by_name, effektmal_by_name
 
@@ -151,7 +152,7 @@ def _read_table_row(doc: Document, row: list, roles: Roles, page: TablePage, cur
     malbild_text = _cell(row, roles, "malbild")
     if malbild_text and not page.malbild:
         lines, cursor = _locate(doc, malbild_text, cursor)
-        page.malbild = _split_bullets(_blocks(lines))
+        page.malbild = bullet_blocks(_blocks(lines))
     effektmal_text = _cell(row, roles, "effektmal")
     if effektmal_text and not page.effektmal:
         lines, cursor = _locate(doc, effektmal_text, cursor)
@@ -175,18 +176,3 @@ def _effektmal_names(lines: list[Line]) -> list[tuple[str, str, list[Line]]]:
         else:
             k += 1
     return found
-
-
-def _split_bullets(blocks: list[Block]) -> list[Block]:
-    """One block per bullet: a cell may list its bullets without blank lines between."""
-    out: list[Block] = []
-    for block in blocks:
-        current: list[Line] = []
-        for line in block.lines:
-            if is_bullet(line.text) and current:
-                out.append(Block(current))
-                current = []
-            current.append(line)
-        if current:
-            out.append(Block(current))
-    return out

@@ -438,6 +438,21 @@ def _blocks_and_markers(items: list) -> list[Block | YearMarker]:
     return merged
 
 
+def bullet_blocks(blocks: list[Block]) -> list[Block]:
+    """One block per bullet: a column may list its bullets without blank lines between."""
+    out: list[Block] = []
+    for block in blocks:
+        current: list[Line] = []
+        for line in block.lines:
+            if is_bullet(line.text) and current:
+                out.append(Block(current))
+                current = []
+            current.append(line)
+        if current:
+            out.append(Block(current))
+    return out
+
+
 def _continues(prev: Block, block: Block) -> bool:
     """Is ``block`` the continuation of ``prev`` that a stray blank line cut off?"""
     first = block.first.stripped

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from fhs_nlp.extract.milestone_cells import pages_from_cells
-from fhs_nlp.extract.milestone_table import Block, Row, TablePage, segment_table
+from fhs_nlp.extract.milestone_table import Block, Row, TablePage, bullet_blocks, segment_table
 from fhs_nlp.extract.text import (
     TAG_RE,
     Line,
@@ -329,7 +329,7 @@ def _read_malbilder(
 
 
 def _read_malbild(doc: Document, page: TablePage, area: str) -> Malbild:
-    lead, *bullets = _bullet_blocks(page.malbild)
+    lead, *bullets = bullet_blocks(page.malbild)
     lines = lead.lines
     # a garbled column: after a sentence end, lines start in lowercase mid-sentence;
     # a line indented by a space starts a new fragment, others continue the last one
@@ -361,21 +361,6 @@ def _read_malbild(doc: Document, page: TablePage, area: str) -> Malbild:
         bullets=bullet_texts,
         complete=complete,
     )
-
-
-def _bullet_blocks(blocks: list[Block]) -> list[Block]:
-    """Split blocks at bullet lines: one block per bullet, the lead before them."""
-    out: list[Block] = []
-    for block in blocks:
-        current: list[Line] = []
-        for line in block.lines:
-            if is_bullet(line.text) and current:
-                out.append(Block(current))
-                current = []
-            current.append(line)
-        if current:
-            out.append(Block(current))
-    return out
 
 
 def _read_effektmal(doc: Document, pages: list[TablePage]) -> list[Effektmal]:

@@ -32,8 +32,40 @@ _LI_RE = re.compile(r"<li\b[^>]*>", re.IGNORECASE)
 
 #: Words after which a statement cannot end, so a capital after them is a proper noun.
 _NO_END_WORDS = frozenset(
-    "med i för och till av på inom från mellan hos att som en ett den det de vid om "
-    "under över samt eller utifrån genom mot än där när så både".split()
+    [
+        "med",
+        "i",
+        "för",
+        "och",
+        "till",
+        "av",
+        "på",
+        "inom",
+        "från",
+        "mellan",
+        "hos",
+        "att",
+        "som",
+        "en",
+        "ett",
+        "den",
+        "det",
+        "de",
+        "vid",
+        "om",
+        "under",
+        "över",
+        "samt",
+        "eller",
+        "utifrån",
+        "genom",
+        "mot",
+        "än",
+        "där",
+        "när",
+        "så",
+        "både",
+    ]
 )
 #: Second words of names that start with a capital ("Region Skåne", "Nära Vård").
 _NAME_CONTINUATIONS = frozenset({"Skåne", "Skånes", "Vård", "Sverige"})
@@ -168,8 +200,14 @@ def _find_rows(doc: Document, lines: list[Line]) -> tuple[list[AreaRow], list[Ex
             continue
         area = area_by_name(text) if text and len(text) < 60 else None
         if area is not None and _bullets_follow(lines, i + span):
-            current = AreaRow(area, text, group[0] if group else None,
-                              group[1] if group else None, lines[i : i + span], [])
+            current = AreaRow(
+                area,
+                text,
+                group[0] if group else None,
+                group[1] if group else None,
+                lines[i : i + span],
+                [],
+            )
             if area.slug not in seen:
                 rows.append(current)
                 seen.add(area.slug)
@@ -229,7 +267,9 @@ def _read_bullet_lines(lines: list[Line], i: int, row: AreaRow) -> int:
     return j
 
 
-def _read_html_row(line: Line, group: tuple[str, str] | None) -> tuple[AreaRow | None, tuple[str, str] | None]:
+def _read_html_row(
+    line: Line, group: tuple[str, str] | None
+) -> tuple[AreaRow | None, tuple[str, str] | None]:
     """Read "group<TAB>area<TAB><ul …> bullets" (group and tabs optional)."""
     match = _UL_RE.search(line.text) or _LI_RE.search(line.text)
     assert match is not None

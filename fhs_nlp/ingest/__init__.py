@@ -39,7 +39,9 @@ def read_document(path: Path, doc_id: str | None = None) -> Document:
     if not path.exists():
         raise MissingPathError("does not exist; check the path and try again", path)
     if path.is_dir():
-        raise UnsupportedFormatError("is a folder; pass the files in it, or the folder to a batch command", path)
+        raise UnsupportedFormatError(
+            "is a folder; pass the files in it, or the folder to a batch command", path
+        )
     doc_id = doc_id or path.stem
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:

@@ -98,10 +98,8 @@ class Document:
     def line_span(self, line_no: int) -> tuple[int, int]:
         """Character span (start, end without the newline) of a 1-based line."""
         start = self._line_starts[line_no - 1]
-        if line_no < len(self._line_starts):
-            end = self._line_starts[line_no] - 1
-        else:
-            end = len(self.text)
+        last = line_no >= len(self._line_starts)
+        end = len(self.text) if last else self._line_starts[line_no] - 1
         return start, end
 
     def line(self, line_no: int) -> str:
