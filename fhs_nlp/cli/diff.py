@@ -1,0 +1,72 @@
+"""``fhs-nlp diff``: compare two versions of an implementation plan, milestone by milestone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from fhs_nlp.cli._util import EXIT_INPUT_FAILED, EXIT_USAGE, console, err_console, print_error
+from fhs_nlp.errors import FhsError
+from fhs_nlp.output import atomic_write_text
+
+FORMATS = ("terminal", "json", "md", "html")
+SUFFIX = {"json": ".diff.json", "md": ".diff.md", "html": ".diff.html"}
+
+
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The earlier version: .pdf, .docx, .txt or .md",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later version: .pdf, .docx, .txt or .md",
+                                        show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="terminal, json, md or html")] = "terminal",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="File (or folder) to write json/md/html to; default: json and md "
+        "are printed, html goes to out/diff/<old>__<new>.diff.html")] = None,
+) -> None:
+    """Compare two versions of an implementation plan (genomförandeplan), milestone by
+    milestone.
+
+    Matches the milestones of Tabell 1 across the versions and reports each as
+    unchanged, reworded (with the word-level difference), moved to another year, moved
+    to another insatsområde, added or removed; and per matched milestone the effects
+    added, removed, reworded or retagged (inv/sys/vsh). Counts per change type and per
+    insatsområde; every milestone with its page (or line) in both versions.
+
+    Example:
+
+        fhs-nlp diff plan_2022.pdf plan_2023.pdf --format html --out out/diff/
+    """
+    from fhs_nlp.diff import diff_plans
+    from fhs_nlp.diff_report import render_html, render_json, render_markdown, render_terminal
+
+    if fmt not in FORMATS:
+        print_error(f"unknown --format '{fmt}'; choose {', '.join(FORMATS)}")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        with err_console.status(f"Reading {old.name} and {new.name}…"):
+            report = diff_plans(old, new)
+    except FhsError as error:
+        print_error(str(error))
+        raise typer.Exit(EXIT_INPUT_FAILED) from error
+    if fmt == "terminal":
+        render_terminal(report, console)
+        return
+    text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](report)
+    target = out
+    if target is None and fmt == "html":
+        target = Path("out/diff")
+    if target is None:
+        console.out(text, end="", highlight=False)
+        return
+    if target.is_dir() or (not target.suffix and not target.exists()):
+        target = target / f"{old.stem}__{new.stem}{SUFFIX[fmt]}"
+    try:
+        atomic_write_text(target, text)
+    except FhsError as error:
+        print_error(str(error))
+        raise typer.Exit(EXIT_INPUT_FAILED) from error
+    console.print(f"Wrote {escape(str(target))}")
