@@ -5,8 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -53,3 +56,29 @@ def progress_bar(description: str, *, enabled: bool = True) -> Iterator[Progress
     )
     with progress:
         yield progress
+
+
+def emit_report(text: str, out: Path | None, *, default_dir: Path | None,
+                file_name: str) -> None:
+    """Print a rendered report, or write it atomically to ``out``.
+
+    ``out`` may be a file or a folder (then ``file_name`` is used inside it); with no
+    ``out``, reports that belong in a file (``default_dir`` given, e.g. HTML) go to
+    ``default_dir``, the others to the terminal. A folder that cannot be written is a
+    user error: one line and exit code 1.
+    """
+    from fhs_nlp.errors import FhsError
+    from fhs_nlp.output import atomic_write_text
+
+    target = out if out is not None else default_dir
+    if target is None:
+        console.out(text, end="", highlight=False)
+        return
+    if target.is_dir() or (not target.suffix and not target.exists()):
+        target = target / file_name
+    try:
+        atomic_write_text(target, text)
+    except FhsError as error:
+        print_error(str(error))
+        raise typer.Exit(EXIT_INPUT_FAILED) from error
+    console.print(f"Wrote {escape(str(target))}")

@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from fhs_nlp.cli._util import EXIT_INPUT_FAILED, console, err_console, print_error
+from fhs_nlp.cli._util import EXIT_INPUT_FAILED, console, emit_report, err_console, print_error
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import atomic_write_text
 
 FORMATS = ("terminal", "json", "md", "html")
 SUFFIX = {"json": ".alignment.json", "md": ".alignment.md", "html": ".alignment.html"}
@@ -77,13 +75,5 @@ def align_command(
         render_terminal(report, console)
         return
     text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](report)
-    target = out
-    if target is None and fmt == "html":
-        target = Path("out/align")
-    if target is None:
-        console.out(text, end="", highlight=False)
-        return
-    if target.is_dir() or (not target.suffix and not target.exists()):
-        target = target / (draft.stem + SUFFIX[fmt])
-    atomic_write_text(target, text)
-    console.print(f"Wrote {escape(str(target))}")
+    emit_report(text, out, default_dir=Path("out/align") if fmt == "html" else None,
+                file_name=draft.stem + SUFFIX[fmt])

@@ -6,11 +6,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from fhs_nlp.cli._util import EXIT_INPUT_FAILED, EXIT_USAGE, console, err_console, print_error
+from fhs_nlp.cli._util import (
+    EXIT_INPUT_FAILED,
+    EXIT_USAGE,
+    console,
+    emit_report,
+    err_console,
+    print_error,
+)
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import atomic_write_text
 
 FORMATS = ("terminal", "json", "md", "html")
 SUFFIX = {"json": ".diff.json", "md": ".diff.md", "html": ".diff.html"}
@@ -56,17 +61,5 @@ def diff_command(
         render_terminal(report, console)
         return
     text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](report)
-    target = out
-    if target is None and fmt == "html":
-        target = Path("out/diff")
-    if target is None:
-        console.out(text, end="", highlight=False)
-        return
-    if target.is_dir() or (not target.suffix and not target.exists()):
-        target = target / f"{old.stem}__{new.stem}{SUFFIX[fmt]}"
-    try:
-        atomic_write_text(target, text)
-    except FhsError as error:
-        print_error(str(error))
-        raise typer.Exit(EXIT_INPUT_FAILED) from error
-    console.print(f"Wrote {escape(str(target))}")
+    emit_report(text, out, default_dir=Path("out/diff") if fmt == "html" else None,
+                file_name=f"{old.stem}__{new.stem}{SUFFIX[fmt]}")
