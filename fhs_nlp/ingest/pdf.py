@@ -437,7 +437,13 @@ def _read_page(number: int, page: Any, path: Path) -> _RawPage:
     for cl, is_rotated in cell_lines.values():
         if not is_rotated:
             gaps += _line_gaps(cl)
-    normal_gap = statistics.median(gaps) if gaps else 0.0
+    # the spacing of lines inside a paragraph: the lower quartile, since in a page of
+    # one- and two-line paragraphs the median is already the gap between paragraphs
+    positive = sorted(g for g in gaps if g > 0)
+    if len(positive) >= 4:
+        normal_gap = statistics.quantiles(positive, n=4)[0]
+    else:
+        normal_gap = positive[0] if positive else 0.0
     tables: list[Table] = []
     for t, table in enumerate(found):
         rows: list[list[TableCell]] = []
