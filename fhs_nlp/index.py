@@ -409,30 +409,12 @@ def reference_records(paths: Sequence[Path] | None = None) -> dict[str, list[Rec
     not indexed, and their spaCy pipeline is slow to load). A file that cannot be read
     raises its :class:`~fhs_nlp.errors.InputError`: an index of part of the strategy
     would score drafts wrongly without saying so."""
-    from fhs_nlp.corpus import corpus_entry_for
-    from fhs_nlp.extract.fokus import link_shifts
-    from fhs_nlp.extract.viljeriktningar import link_versions
-    from fhs_nlp.ingest import read_document
-    from fhs_nlp.pipeline import STAGES, extract_document
+    from fhs_nlp.pipeline import STAGES, extract_paths
 
     paths = bundled_corpus() if paths is None else paths
     stages = tuple((name, stage) for name, stage in STAGES if name != "decisions")
-    by_kind: dict[str, list[Record]] = {}
-    used: set[str] = set()
-    for path in _corpus_files(paths):
-        entry = corpus_entry_for(path, path.read_bytes())
-        doc_id = base = entry.id if entry is not None else path.stem
-        n = 2
-        while doc_id in used:
-            doc_id, n = f"{base}-{n}", n + 1
-        used.add(doc_id)
-        result = extract_document(read_document(path, doc_id), stages)
-        for record in result.records:
-            by_kind.setdefault(record.kind, []).append(record)  # type: ignore[attr-defined]
-    link_versions([r for r in by_kind.get("viljeriktning", []) if isinstance(r, Viljeriktning)])
-    link_shifts([r for r in by_kind.get("fokusforflyttning", [])
-                 if isinstance(r, Fokusforflyttning)])
-    return by_kind
+    result = extract_paths(_corpus_files(paths), strict=True, stages=stages)
+    return {kind: records for kind, records in result.records.items() if records}
 
 
 # --------------------------------------------------------------------------- locations

@@ -170,6 +170,7 @@ def extract_paths(
     paths: Iterable[Path | str],
     *,
     strict: bool = False,
+    stages: Sequence[tuple[str, Stage]] | None = None,
     on_document: Callable[[DocumentResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> ExtractionResult:
@@ -177,7 +178,7 @@ def extract_paths(
 
     ``on_start`` is told how many files were found; ``on_document`` gets each result as it
     is done (for progress bars). With ``strict`` the first unreadable input raises its
-    :class:`~fhs_nlp.errors.InputError`.
+    :class:`~fhs_nlp.errors.InputError`. ``stages`` defaults to :data:`STAGES`.
     """
     started = time.perf_counter()
     files, input_errors = discover_inputs(Path(p) for p in paths)
@@ -188,7 +189,7 @@ def extract_paths(
     used_ids: set[str] = set()
     results: list[DocumentResult] = []
     for path in files:
-        result = _extract_file(path, used_ids, strict)
+        result = _extract_file(path, used_ids, strict, stages)
         results.append(result)
         if on_document is not None:
             on_document(result)
@@ -201,7 +202,10 @@ def extract_paths(
     )
 
 
-def _extract_file(path: Path, used_ids: set[str], strict: bool) -> DocumentResult:
+def _extract_file(
+    path: Path, used_ids: set[str], strict: bool,
+    stages: Sequence[tuple[str, Stage]] | None = None,
+) -> DocumentResult:
     started = time.perf_counter()
     doc_id = _document_id(path, used_ids)
     try:
@@ -217,7 +221,7 @@ def _extract_file(path: Path, used_ids: set[str], strict: bool) -> DocumentResul
             error_code=error.code,
             seconds=time.perf_counter() - started,
         )
-    result = extract_document(doc)
+    result = extract_document(doc, stages)
     result.seconds = time.perf_counter() - started
     return result
 
