@@ -28,9 +28,20 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
 
-from fhs_nlp._version import __version__
+from fhs_nlp.alignment_records import (  # re-exported: the report is part of this API
+    ALIGNMENT_SCHEMA_VERSION,
+    AlignmentReport,
+    AreaResult,
+    DocumentInfo,
+    Evidence,
+    Gap,
+    MilestoneAdvanced,
+    PassageResult,
+    ReferenceMatch,
+    ShiftResult,
+    ViljeriktningResult,
+)
 from fhs_nlp.classify import LABELS, PassageClassifier, load_or_train
 from fhs_nlp.embed import Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
@@ -38,7 +49,15 @@ from fhs_nlp.ingest.document import Document
 from fhs_nlp.language import looks_swedish
 from fhs_nlp.vocabulary import AREAS, SHIFT_CUES
 
-ALIGNMENT_SCHEMA_VERSION = "1.0"
+__all__ = [
+    "ALIGNMENT_SCHEMA_VERSION",
+    "Aligner",
+    "AlignmentReport",
+    "align",
+    "load_aligner",
+    "load_passage_predictor",
+]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE = ROOT / ".fhs-cache" / "embeddings.sqlite"
 
@@ -70,127 +89,6 @@ SHIFT_CUES_MIN = 3
 SHIFT_Z = 1.0
 #: A draft shorter than this is scored, but the report says the score means little.
 MIN_WORDS = 150
-
-
-# --- the report -------------------------------------------------------------------------
-
-
-class ReferenceMatch(BaseModel):
-    kind: str
-    label: str
-    area: str | None
-    year: int | None = None
-    statement_id: str | None = None
-    record_id: str
-    source: str
-    similarity: float = Field(description="cosine similarity to the passage")
-
-
-class PassageResult(BaseModel):
-    index: int
-    text: str
-    kind: str
-    heading: str | None
-    page: int | None
-    line_start: int
-    line_end: int
-    char_start: int
-    char_end: int
-    words: int
-    probabilities: dict[str, float] = Field(description="area slug (or 'none') -> probability")
-    label: str = Field(description="the most likely area slug, or 'none'")
-    nearest: list[ReferenceMatch] = Field(description="closest reference records in the index")
-
-
-class Evidence(BaseModel):
-    passage: int
-    page: int | None
-    line_start: int
-    probability: float
-    text: str
-    why: str = Field(description="one line: what made this passage count for the area")
-
-
-class ViljeriktningResult(BaseModel):
-    statement_id: str
-    text: str
-    addressed: bool
-    score: float
-    passage: int | None = Field(description="the passage that addresses it best")
-    page: int | None
-    explanation: str
-
-
-class MilestoneAdvanced(BaseModel):
-    record_id: str
-    title: str
-    year: int | None
-    area: str | None
-    similarity: float
-    passage: int
-    page: int | None
-
-
-class AreaResult(BaseModel):
-    area: str
-    slug: str
-    group: str
-    score: float
-    coverage: float
-    status: Literal["covered", "weak", "gap"]
-    explanation: str
-    evidence: list[Evidence]
-    viljeriktningar: list[ViljeriktningResult]
-    milestones: list[MilestoneAdvanced]
-
-
-class Gap(BaseModel):
-    level: Literal["insatsomrade", "viljeriktning"]
-    area: str
-    statement_id: str | None = None
-    text: str
-    explanation: str
-
-
-class ShiftResult(BaseModel):
-    statement_id: str
-    text: str
-    reflected: bool
-    similarity: float
-    passage: int | None
-    page: int | None
-    cues: list[str] = Field(
-        default_factory=list, description="practices of this shift the draft mentions"
-    )
-
-
-class DocumentInfo(BaseModel):
-    path: str
-    document_id: str
-    content_hash: str
-    format: str
-    pages: int | None
-    passages: int
-    words: int
-
-
-class AlignmentReport(BaseModel):
-    """Everything `fhs-nlp align` found for one draft; the JSON output follows this."""
-
-    schema_version: str = ALIGNMENT_SCHEMA_VERSION
-    software_version: str = __version__
-    document: DocumentInfo
-    embedder: str
-    index: dict[str, object]
-    score_meaning: str
-    thresholds: dict[str, float]
-    too_short: bool
-    warnings: list[str]
-    areas: list[AreaResult]
-    gaps: list[Gap]
-    fokusforflyttningar: list[ShiftResult]
-    passages: list[PassageResult]
-    timings: dict[str, float]
 
 
 # --- the aligner --------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from fhs_nlp.align import AlignmentReport, PassageResult
+from fhs_nlp.alignment_records import AlignmentReport, PassageResult
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "gap": "red"}
 STATUS_TEXT = {"covered": "covered", "weak": "weak", "gap": "GAP"}

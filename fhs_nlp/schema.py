@@ -44,7 +44,7 @@ def render_schema() -> str:
 
 def alignment_schema() -> dict[str, Any]:
     """The schema of `fhs-nlp align --format json`."""
-    from fhs_nlp.align import ALIGNMENT_SCHEMA_VERSION, AlignmentReport
+    from fhs_nlp.alignment_records import ALIGNMENT_SCHEMA_VERSION, AlignmentReport
 
     schema = AlignmentReport.model_json_schema(ref_template="#/$defs/{model}")
     return {
