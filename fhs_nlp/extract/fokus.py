@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
-
+from fhs_nlp.extract.linking import link_statements
 from fhs_nlp.extract.text import join_lines, split_lines
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.records import ExtractionWarning, Fokusforflyttning
@@ -129,23 +128,10 @@ def _captions(lines: list, i: int) -> tuple[str, str] | None:
 
 def link_shifts(records: list[Fokusforflyttning]) -> list[ExtractionWarning]:
     """Link the n-th shift of each document to the n-th of the others (in place)."""
-    warnings: list[ExtractionWarning] = []
-    by_id: dict[str, list[Fokusforflyttning]] = {}
-    for record in records:
-        by_id.setdefault(record.statement_id, []).append(record)
-    for group in by_id.values():
-        for record in group:
-            record.other_versions = [r.record_id for r in group if r is not record]
-        for a, b in zip(group, group[1:], strict=False):
-            similarity = fuzz.token_set_ratio(a.from_focus or a.text, b.from_focus or b.text)
-            if similarity < 40:
-                warnings.append(
-                    ExtractionWarning(
-                        code="W403",
-                        message=f"{a.statement_id} shifts from different things in "
-                        f"{a.provenance.document_id} and {b.provenance.document_id} "
-                        f"(similarity {similarity:.0f}%)",
-                        provenance=b.provenance,
-                    )
-                )
-    return warnings
+    return link_statements(
+        records,
+        text_of=lambda r: r.from_focus or r.text,
+        min_similarity=40,
+        code="W403",
+        what="fokusförflyttning",
+    )

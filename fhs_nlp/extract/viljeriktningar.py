@@ -19,8 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
+from fhs_nlp.extract.linking import link_statements
 from fhs_nlp.extract.text import Line, is_bullet, join_lines, split_lines, strip_bullet
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.records import ExtractionWarning, Insatsomrade, Viljeriktning
@@ -135,32 +134,11 @@ def extract_viljeriktningar(doc: Document) -> ViljeriktningExtraction:
 
 
 def link_versions(statements: list[Viljeriktning]) -> list[ExtractionWarning]:
-    """Link the wordings of the same statement across documents (in place).
-
-    Statements are matched by area and position; a pair whose wordings differ a lot is
-    still linked but reported, since a document may have reordered its bullets.
-    """
-    warnings: list[ExtractionWarning] = []
-    by_id: dict[str, list[Viljeriktning]] = {}
-    for statement in statements:
-        by_id.setdefault(statement.statement_id, []).append(statement)
-    for group in by_id.values():
-        for statement in group:
-            statement.other_versions = [s.record_id for s in group if s is not statement]
-        for a, b in zip(group, group[1:], strict=False):
-            similarity = fuzz.token_set_ratio(a.text.lower(), b.text.lower())
-            if similarity < 60:
-                warnings.append(
-                    ExtractionWarning(
-                        code="W202",
-                        message=f"viljeriktning {a.statement_id} reads differently in "
-                        f"{a.provenance.document_id} and {b.provenance.document_id} "
-                        f"(similarity {similarity:.0f}%); check that they are the same "
-                        "statement",
-                        provenance=b.provenance,
-                    )
-                )
-    return warnings
+    """Link the wordings of the same statement across documents (in place)."""
+    return link_statements(
+        statements, text_of=lambda s: s.text, min_similarity=60, code="W202",
+        what="viljeriktning",
+    )
 
 
 # --- finding the table -------------------------------------------------------------------
