@@ -9,6 +9,8 @@ import typer
 from fhs_nlp._version import __version__
 from fhs_nlp.cli.eval import eval_command
 from fhs_nlp.cli.align import align_command
+from fhs_nlp.cli.batch import batch_command
+from fhs_nlp.cli.diff import diff_command
 from fhs_nlp.cli.extract import extract_command
 from fhs_nlp.cli.index import index_app
 from fhs_nlp.cli.schema import schema_command
@@ -40,10 +42,12 @@ def main(
 
 
 app.command("align")(align_command)
+app.command("batch")(batch_command)
 app.command("extract")(extract_command)
 app.command("schema")(schema_command)
 app.add_typer(index_app, name="index")
 app.command("eval")(eval_command)
+app.command("diff")(diff_command)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
