@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from fhs_nlp._version import __version__
-from fhs_nlp.cli.eval import eval_command
 from fhs_nlp.cli.align import align_command
 from fhs_nlp.cli.batch import batch_command
 from fhs_nlp.cli.diff import diff_command
+from fhs_nlp.cli.eval import eval_command
 from fhs_nlp.cli.extract import extract_command
 from fhs_nlp.cli.index import index_app
 from fhs_nlp.cli.schema import schema_command
