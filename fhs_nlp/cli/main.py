@@ -17,8 +17,9 @@ from fhs_nlp.cli.schema import schema_command
 
 app = typer.Typer(
     name="fhs-nlp",
-    help="Read Region Skåne's Framtidens hälsosystem strategy documents into records.\n\n"
-    "Example: fhs-nlp extract corpus/ --out out/extract",
+    help="Score drafts against Region Skåne's Framtidens hälsosystem, read its strategy "
+    "documents into records, and compare plan versions.\n\n"
+    "Example: fhs-nlp align utkast.pdf",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -38,7 +39,7 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version")
     ] = False,
 ) -> None:
-    """Read Region Skåne's Framtidens hälsosystem strategy documents into records."""
+    """Score drafts against Framtidens hälsosystem; read and compare its documents."""
 
 
 app.command("align")(align_command)
