@@ -72,7 +72,17 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from fhs_nlp._version import __version__
-from fhs_nlp.errors import FhsError, InputError, MissingPathError, OutputError
+from fhs_nlp.errors import (  # re-exported: callers catch them from here too
+    BatchBusyError,
+    DocumentTimeoutError,
+    DocumentTooLargeError,
+    InputError,
+    InternalError,
+    MissingPathError,
+    OutputError,
+    WorkerCrashError,
+    WorkerStartError,
+)
 from fhs_nlp.ingest import discover_inputs
 from fhs_nlp.output import atomic_write_bytes, atomic_write_text
 from fhs_nlp.vocabulary import AREAS
@@ -94,37 +104,6 @@ WORDS_PER_PAGE = 500
 POLL_SECONDS = 0.2
 
 Status = Literal["ok", "failed"]
-
-
-# --- errors -------------------------------------------------------------------------------
-
-
-class DocumentTooLargeError(InputError):
-    code = "E801"
-
-
-class DocumentTimeoutError(FhsError):
-    code = "E802"
-
-
-class WorkerCrashError(FhsError):
-    code = "E803"
-
-
-class InternalError(FhsError):
-    """An exception that is not an input error: a bug in fhs-nlp, kept per document."""
-
-    code = "E804"
-
-
-class WorkerStartError(FhsError):
-    """A worker could not load the model or the reference index: nothing can be done."""
-
-    code = "E805"
-
-
-class BatchBusyError(OutputError):
-    code = "E806"
 
 
 # --- settings and records -----------------------------------------------------------------

@@ -43,7 +43,7 @@ from rapidfuzz import fuzz, process, utils
 from scipy.optimize import linear_sum_assignment
 
 from fhs_nlp._version import __version__
-from fhs_nlp.errors import InputError
+from fhs_nlp.errors import InputError, NoMilestoneTableError  # noqa: F401 (re-exported)
 from fhs_nlp.ingest import Document, read_document
 from fhs_nlp.records import SCHEMA_VERSION, Effect, Milestone
 from fhs_nlp.vocabulary import AREA_NAMES
@@ -57,12 +57,6 @@ CHANGE_TYPES: tuple[ChangeType, ...] = (
 )
 EffectChangeType = Literal["added", "removed", "reworded", "retagged"]
 EFFECT_CHANGE_TYPES: tuple[EffectChangeType, ...] = ("added", "removed", "reworded", "retagged")
-
-
-class NoMilestoneTableError(InputError):
-    """A document given to ``diff`` in which no milestone table was found."""
-
-    code = "E701"
 
 
 class DiffSettings(BaseModel):

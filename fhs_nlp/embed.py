@@ -46,6 +46,11 @@ class Embedder(Protocol):
 
 
 def _threads() -> int:
+    """OpenMP threads for the engine: OMP_NUM_THREADS where set (batch workers set 1),
+    else at most 2 (more gave no speed-up on this engine)."""
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
     return max(1, min(2, os.cpu_count() or 1))
 
 

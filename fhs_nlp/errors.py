@@ -96,3 +96,43 @@ class IndexBuildError(ReferenceIndexError):
     """The corpus given to build an index holds no reference records."""
 
     code = "E404"
+
+
+# --- plan comparison (fhs-nlp diff) ---
+
+
+class NoMilestoneTableError(InputError):
+    """A document given to ``diff`` in which no milestone table was found."""
+
+    code = "E701"
+
+
+# --- batches (fhs-nlp batch) ---
+
+
+class DocumentTooLargeError(InputError):
+    code = "E801"
+
+
+class DocumentTimeoutError(FhsError):
+    code = "E802"
+
+
+class WorkerCrashError(FhsError):
+    code = "E803"
+
+
+class InternalError(FhsError):
+    """An exception that is not an input error: a bug in fhs-nlp, kept per document."""
+
+    code = "E804"
+
+
+class WorkerStartError(FhsError):
+    """A worker could not load the model or the reference index: nothing can be done."""
+
+    code = "E805"
+
+
+class BatchBusyError(OutputError):
+    code = "E806"
