@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from fhs_nlp.synthetic import register_fonts
+
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "verksamhetsplan_2027_vardcentralen_linneasand.md"
 
@@ -37,13 +39,6 @@ RUNNING_HEADER = "Vårdcentralen Linnéasand · Verksamhetsplan 2027"
 FIXED_TIME = dt.datetime(2026, 11, 20, 9, 0, 0, tzinfo=dt.UTC)
 
 Block = tuple[str, Any]  # ("heading", (text, level)) | ("paragraph", text) | ("bullet", text)
-
-_FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-)
-
 
 # --- Markdown -------------------------------------------------------------------------
 
@@ -87,27 +82,6 @@ def parse_markdown(text: str) -> list[Block]:
 # --- PDF ------------------------------------------------------------------------------
 
 
-def _fonts() -> tuple[str, str]:
-    """DejaVu Sans (embedded, with a ToUnicode map so å/ä/ö extract exactly), else Helvetica."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if "ExampleSans" in pdfmetrics.getRegisteredFontNames():
-        return "ExampleSans", "ExampleSans-Bold"
-    for folder in _FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("ExampleSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("ExampleSans-Bold", str(bold)))
-            addMapping("ExampleSans", 0, 0, "ExampleSans")
-            addMapping("ExampleSans", 1, 0, "ExampleSans-Bold")
-            addMapping("ExampleSans", 0, 1, "ExampleSans")
-            addMapping("ExampleSans", 1, 1, "ExampleSans-Bold")
-            return "ExampleSans", "ExampleSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
 def render_pdf(path: Path, blocks: list[Block]) -> Path:
     """Lay the blocks out on A4 pages with headings, bullets, header and page numbers."""
     from reportlab.lib.colors import HexColor
@@ -115,7 +89,7 @@ def render_pdf(path: Path, blocks: list[Block]) -> Path:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    regular, bold = _fonts()
+    regular, bold = register_fonts()
     grey = HexColor("#555555")
     accent = HexColor("#1F4E79")
     styles = {

@@ -383,7 +383,7 @@ SAMPLE_VILJERIKTNINGAR: list[tuple[str, str, list[str]]] = [
 # --- fonts and small drawing helpers -------------------------------------------------
 
 
-def _fonts() -> tuple[str, str]:
+def register_fonts() -> tuple[str, str]:
     """Register DejaVu Sans (regular, bold) if present; fall back to Helvetica.
 
     DejaVu is preferred because it is embedded with a ToUnicode map, so å, ä, ö come back
@@ -411,7 +411,7 @@ def _fonts() -> tuple[str, str]:
 def _style(name: str, size: float, *, bold: bool = False, **kw: Any) -> Any:
     from reportlab.lib.styles import ParagraphStyle
 
-    regular, bold_font = _fonts()
+    regular, bold_font = register_fonts()
     return ParagraphStyle(
         name, fontName=bold_font if bold else regular, fontSize=size, leading=size * 1.2, **kw
     )
@@ -539,7 +539,7 @@ def render_milestone_table_pdf(
     if rows_per_page < 1:
         raise ValueError("rows_per_page must be at least 1")
     path = Path(path)
-    regular, bold = _fonts()
+    regular, bold = register_fonts()
     page_w, page_h = landscape(A4)
     left = 36.0
     table_w = sum(_COL_WIDTHS)
@@ -730,7 +730,7 @@ def render_text_pdf(
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    regular, _ = _fonts()
+    regular, _ = register_fonts()
     body = _style("prose", 10, spaceAfter=8)
 
     def build(total: int | None) -> int:
@@ -815,7 +815,7 @@ def _one_page_pdf(lines: Sequence[str], **canvas_kw: Any) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    regular, _ = _fonts()
+    regular, _ = register_fonts()
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, **canvas_kw)
     canvas.setFont(regular, 11)
