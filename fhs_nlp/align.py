@@ -456,7 +456,7 @@ def _why(i: int, k: int, z: np.ndarray, entries: list, passages: list) -> str:
 
 def _shared_words(a: str, b: str) -> list[str]:
     def stems(text: str) -> dict[str, str]:
-        out = {}
+        out: dict[str, str] = {}
         for word in re.findall(r"[a-zåäöéü]{5,}", text.lower()):
             out.setdefault(word[:6], word)
         return out

@@ -78,9 +78,9 @@ def render_terminal(report: AlignmentReport, console: Console) -> None:
     advanced = [(a.area, m) for a in report.areas for m in a.milestones]
     if advanced:
         console.print("[bold]Milestones the draft advances[/]")
-        for area, m in advanced[:10]:
+        for area_name, m in advanced[:10]:
             year = m.year or "no year"
-            console.print(f"  • {escape(_clip(m.title, 80))} ({year}, {escape(area)}) — "
+            console.print(f"  • {escape(_clip(m.title, 80))} ({year}, {escape(area_name)}) — "
                           f"{_where(m.page, 0) if m.page else 'passage ' + str(m.passage)}")
     shifts = [s for s in report.fokusforflyttningar if s.reflected]
     if shifts:

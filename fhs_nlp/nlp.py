@@ -33,6 +33,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 import numpy
 import spacy
@@ -388,7 +389,7 @@ def _sentences(doc: Doc) -> Doc:
         .astype("uint64")
     )  # spaCy stores -1 wrapped, as to_array does
     if len(doc):
-        doc.from_array([SENT_START], starts)
+        doc.from_array([SENT_START], cast(Any, starts))
     return doc
 
 
@@ -532,7 +533,9 @@ def _patterns(nlp: Language) -> list[dict]:
     iso = {"TEXT": {"REGEX": _ISO_DATE}}
     month = {"LOWER": {"IN": list(MONTHS)}}
     year_any = {"TEXT": {"REGEX": _YEAR_ANY}}
-    long_date = [{"TEXT": {"REGEX": _DAY}}, dict(_SP), month, dict(_SP), year_any]
+    long_date: list[dict[str, Any]] = [
+        {"TEXT": {"REGEX": _DAY}}, dict(_SP), month, dict(_SP), year_any
+    ]
     add("DATE", [iso])
     add("DATE", long_date)
     add("DATE", [month, dict(_SP), year_any])
@@ -543,7 +546,7 @@ def _patterns(nlp: Language) -> list[dict]:
     year_fhs = {"TEXT": {"REGEX": _YEAR_FHS}}
     add("YEAR", [year_fhs, dict(_SP), dash, dict(_SP), year_fhs])
     # DECISION: "2020-04-16 § 33", "16 april 2020 § 33", "§ 33"
-    para = [{"ORTH": "§"}, dict(_SP), {"TEXT": {"REGEX": _PARA_NO}}]
+    para: list[dict[str, Any]] = [{"ORTH": "§"}, dict(_SP), {"TEXT": {"REGEX": _PARA_NO}}]
     add("DECISION", [iso, dict(_SP), *para])
     add("DECISION", [*long_date, dict(_SP), *para])
     add("DECISION", para)
@@ -563,7 +566,7 @@ def _patterns(nlp: Language) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def _lemma_table() -> dict:
+def _lemma_table() -> Any:
     from spacy.lookups import load_lookups
 
     lookups = load_lookups("sv", ["lemma_lookup"])
@@ -578,9 +581,9 @@ def get_pipeline() -> Language:
     ``fhs_lemma_case``, ``fhs_sentences``, ``entity_ruler``, ``fhs_entity_context``.
     """
     nlp = spacy.blank("sv")
-    infixes = [*nlp.Defaults.infixes, r"(?<=[A-ZÅÄÖ]{2})-(?=[a-zåäö])"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    infixes = [*cast(list[str], nlp.Defaults.infixes), r"(?<=[A-ZÅÄÖ]{2})-(?=[a-zåäö])"]
+    cast(Any, nlp.tokenizer).infix_finditer = compile_infix_regex(infixes).finditer
+    lemmatizer = cast(Any, nlp.add_pipe("lemmatizer", config={"mode": "lookup"}))
     # initialise from the table already loaded from spacy-lookups-data (no download)
     from spacy.lookups import Lookups
 
@@ -589,7 +592,9 @@ def get_pipeline() -> Language:
     lemmatizer.initialize(lookups=lookups)
     nlp.add_pipe("fhs_lemma_case")
     nlp.add_pipe("fhs_sentences")
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
+    ruler = cast(
+        Any, nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
+    )
     ruler.add_patterns(_patterns(nlp))
     nlp.add_pipe("fhs_entity_context")
     return nlp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.markup import escape
@@ -17,7 +17,7 @@ from fhs_nlp.cli._util import (
     progress_bar,
 )
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import write_extraction
+from fhs_nlp.output import Format, write_extraction
 from fhs_nlp.pipeline import DocumentResult, ExtractionResult, extract_paths
 
 SHOWN_KINDS = (
@@ -79,12 +79,14 @@ def extract_command(
             print_error(str(error))
             raise typer.Exit(EXIT_INPUT_FAILED) from error
     try:
-        written = write_extraction(result, out, fmt, command=_command(paths, out, fmt, strict))  # type: ignore[arg-type]
+        written = write_extraction(
+            result, out, cast(Format, fmt), command=_command(paths, out, fmt, strict)
+        )
     except FhsError as error:
         print_error(str(error))
         raise typer.Exit(EXIT_INPUT_FAILED) from error
-    for error in result.input_errors:
-        print_error(str(error))
+    for input_error in result.input_errors:
+        print_error(str(input_error))
     for doc in result.failed:
         print_error(doc.error or f"{doc.path}: could not be read")
     if not quiet:

@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fhs_nlp import nlp as N
@@ -711,9 +712,7 @@ def _text_mentions(ctx: _Context) -> tuple[list[_Mention], list[_Mention]]:
         if dated_refs:
             for ref in sorted(dated_refs, key=lambda e: e.start):
                 date, para = N.parse_decision_ref(ref.text)
-                trig = min(
-                    triggers, key=lambda t, r=ref: abs(s_start + t.start() - r.start), default=None
-                )
+                trig = min(triggers, key=_distance_to(ref.start - s_start), default=None)
                 anchor = s_start + trig.start() if trig else ref.start
                 body = _agent(ctx, bodies, anchor, s_start)
                 text = _clause(ctx, s_start, s_end, trig, remove, bodies)
@@ -929,3 +928,12 @@ def extract_decisions(
         key=lambda w: w.provenance.char_start if w.provenance else -1,
     )
     return records, warnings
+
+
+def _distance_to(position: int) -> Callable[[re.Match[str]], int]:
+    """Sort key: how far a trigger word starts from ``position`` (in sentence offsets)."""
+
+    def distance(trigger: re.Match[str]) -> int:
+        return abs(trigger.start() - position)
+
+    return distance

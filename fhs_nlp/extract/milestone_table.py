@@ -494,8 +494,11 @@ def _set_aside_columns(page: TablePage) -> None:
     # målbild: the bullet paragraphs just before the effektmål, and the lead paragraph
     malbild: list[Block] = []
     j = len(before) - 1
-    while j >= 0 and isinstance(before[j], Block) and is_bullet(before[j].first.text):
-        malbild.insert(0, before[j])  # type: ignore[arg-type]
+    while j >= 0:
+        candidate = before[j]
+        if not (isinstance(candidate, Block) and is_bullet(candidate.first.text)):
+            break
+        malbild.insert(0, candidate)
         j -= 1
     prefix: Line | None = None
     if j >= 0 and isinstance(before[j], Block):

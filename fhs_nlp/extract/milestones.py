@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from fhs_nlp.extract.milestone_cells import pages_from_cells
 from fhs_nlp.extract.milestone_table import Block, Row, TablePage, bullet_blocks, segment_table
@@ -385,5 +386,5 @@ INFO_CODES = frozenset({"W104", "W110"})
 
 def _warning(doc: Document, code: str, message: str, lines: list[Line]) -> ExtractionWarning:
     provenance = doc.provenance(lines[0].start, lines[-1].end) if lines else None
-    level = "info" if code in INFO_CODES else "warning"
+    level: Literal["info", "warning"] = "info" if code in INFO_CODES else "warning"
     return ExtractionWarning(code=code, level=level, message=message, provenance=provenance)
