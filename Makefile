@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_index.py
 	$(BIN)/python bench/bench_align.py
+	$(BIN)/python bench/bench_batch.py --n 10
 
 schema: setup
 	$(BIN)/fhs-nlp schema --out schemas
