@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import pdfplumber  # noqa: E402
+from _timing import median_time  # noqa: E402  (bench/ is on sys.path)
 
 from fhs_nlp import synthetic  # noqa: E402
 from fhs_nlp.extract.milestones import extract_milestones  # noqa: E402
@@ -58,15 +57,6 @@ def make_pdfs(folder: Path) -> list[Path]:
     return pdfs
 
 
-def time_it(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def bare_pdfplumber(pdfs: list[Path]) -> None:
     for path in pdfs:
         with pdfplumber.open(path) as pdf:
@@ -90,9 +80,9 @@ def main() -> None:
         for path in pdfs:
             with pdfplumber.open(path) as pdf:
                 pages += len(pdf.pages)
-        baseline = time_it(lambda: bare_pdfplumber(pdfs), args.repeat)
-        ours = time_it(lambda: fhs_extract(pdfs), args.repeat)
-    text_time = time_it(lambda: extract_paths(TEXTS), args.repeat)
+        baseline = median_time(lambda: bare_pdfplumber(pdfs), args.repeat)
+        ours = median_time(lambda: fhs_extract(pdfs), args.repeat)
+    text_time = median_time(lambda: extract_paths(TEXTS), args.repeat)
     text_lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in TEXTS)
     print(f"PDFs: {len(pdfs)} files, {pages} pages (median of {args.repeat} runs)")
     print(

@@ -28,13 +28,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import statistics
 import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 import faiss  # noqa: E402
 import numpy as np  # noqa: E402
+from _timing import median_time  # noqa: E402  (bench/ is on sys.path)
 
 from fhs_nlp.index import (  # noqa: E402
     APPROXIMATE_FROM,
@@ -64,15 +64,6 @@ def synthetic(n: int, n_queries: int, *, uniform: bool, seed: int) -> tuple[np.n
         return normalise(centres[which] + 0.06 * rng.standard_normal((m, DIM)))
 
     return draw(n), draw(n_queries)
-
-
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def recall(found: np.ndarray, truth: np.ndarray) -> float:
