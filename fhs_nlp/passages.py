@@ -49,9 +49,9 @@ from typing import Literal
 from fhs_nlp.extract.text import join_lines
 from fhs_nlp.ingest.document import Document
 
-__all__ = ["Passage", "PassageKind", "sentence_spans", "split_passages"]
+__all__ = ["Passage", "PassageKind", "group_lists", "sentence_spans", "split_passages"]
 
-PassageKind = Literal["heading", "paragraph", "list_item", "window"]
+PassageKind = Literal["heading", "paragraph", "list_item", "list", "window"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,8 @@ class Passage:
     text: str
     """Whitespace-normalised text, wrapped lines joined, list markers and Markdown removed."""
     kind: str
-    """"heading", "paragraph", "list_item" or "window" (part of a long paragraph)."""
+    """"heading", "paragraph", "list_item", "window" (part of a long paragraph), or
+    "list" (list items joined under their heading or lead-in, :func:`group_lists`)."""
     heading: str | None
     """The nearest heading above the passage (for a Markdown heading: its parent)."""
     page: int | None
@@ -686,3 +687,57 @@ def _passage(
         line_start=doc.line_of(start),
         line_end=doc.line_of(max(start, end - 1)),
     )
+
+
+def group_lists(passages: list[Passage], doc: Document, *, max_words: int = 120
+                ) -> list[Passage]:
+    """The units a reader labels: a list is read as one thing with its heading or lead-in.
+
+    Consecutive list items under the same heading become one ``"list"`` passage; a
+    paragraph ending in ":" right before them ("Vi ska under året:") is its lead-in and
+    joins it. The joined text reads "lead-in item; item; item". A list longer than
+    ``max_words`` is cut between items into parts of at most that many words, each keeping
+    the lead-in (or heading) as its ``heading``. Passages are renumbered in reading order;
+    spans, lines and pages stay exact (a list's span runs from its first to its last item,
+    or from its lead-in).
+    """
+    out: list[Passage] = []
+    i = 0
+    while i < len(passages):
+        p = passages[i]
+        lead: Passage | None = None
+        if (p.kind == "paragraph" and p.text.rstrip().endswith(":") and i + 1 < len(passages)
+                and passages[i + 1].kind == "list_item" and passages[i + 1].heading == p.heading):
+            lead, i = p, i + 1
+            p = passages[i]
+        if p.kind != "list_item":
+            out.append(p)
+            i += 1
+            continue
+        run = [p]
+        while (i + 1 < len(passages) and passages[i + 1].kind == "list_item"
+               and passages[i + 1].heading == p.heading):
+            i += 1
+            run.append(passages[i])
+        i += 1
+        context = lead.text.rstrip(":").strip() if lead else p.heading
+        parts: list[list[Passage]] = [[]]
+        words = lead.n_words if lead else 0
+        for item in run:
+            if parts[-1] and words + item.n_words > max_words:
+                parts.append([])
+                words = 0
+            parts[-1].append(item)
+            words += item.n_words
+        for k, part in enumerate(parts):
+            first = lead if (lead is not None and k == 0) else part[0]
+            body = "; ".join(x.text.rstrip(";.,") for x in part)
+            text = f"{lead.text} {body}" if first is lead and lead is not None else body
+            start, end = first.char_start, part[-1].char_end
+            out.append(Passage(index=0, text=text, kind="list", heading=context,
+                               page=doc.page_of(start), char_start=start, char_end=end,
+                               line_start=doc.line_of(start),
+                               line_end=doc.line_of(max(start, end - 1))))
+    return [Passage(index=n, text=x.text, kind=x.kind, heading=x.heading, page=x.page,
+                    char_start=x.char_start, char_end=x.char_end, line_start=x.line_start,
+                    line_end=x.line_end) for n, x in enumerate(out)]

@@ -91,7 +91,7 @@ def test_cli_align_terminal_view(aligner):
     assert result.exit_code == 0, result.output
     assert "Nivåstrukturering och profilering" in result.output
     assert "GAP" in result.output and "covered" in result.output
-    assert "Area score (0-100)" in result.output
+    assert "Area score: the share of the draft's text" in result.output
 
 
 def test_cli_align_html_is_self_contained(aligner, tmp_path):
@@ -163,19 +163,24 @@ def test_align_with_a_sentence_transformers_model(tmp_path):
 
 
 def test_aligner_quality_on_the_test_split_beats_both_baselines():
-    """Quality guard on the gold set's test split (never used for tuning).
+    """Quality guard on the written-for-purpose gold set's test split (never tuned on).
 
-    Measured (eval/reports/metrics.json, 2026-11): aligner accuracy 0.780, macro-F1 0.778;
-    TF-IDF + LR 0.661 / 0.642; nearest viljeriktning 0.432 / 0.418. Thresholds sit just
-    under the measured values; never lower them to make the test pass.
+    Measured 2026-12-01: aligner (with the relevance stage) accuracy 0.695, macro-F1
+    0.697, ECE 0.110; the first aligner (aligner-v1) 0.780 / 0.778 / 0.098 (unchanged);
+    TF-IDF + LR 0.661 / 0.642. The aligner gave up accuracy here for a "none" that works
+    on real text (test_real_suite.py). Thresholds sit just under the measured values;
+    never lower them to make the test pass.
     """
     from fhs_nlp.evaluate import run_eval
 
-    result = run_eval("alignment", None, systems=["aligner", "tfidf-logreg"])
+    result = run_eval("alignment", None, systems=["aligner", "aligner-v1", "tfidf-logreg"])
     metrics = result.headline
-    assert metrics["alignment.aligner.test.accuracy"] >= 0.77
-    assert metrics["alignment.aligner.test.macro_f1"] >= 0.77
-    assert metrics["alignment.aligner.test.accuracy"] > (
-        metrics["alignment.tfidf-logreg.test.accuracy"] + 0.05
-    )
+    assert metrics["alignment.aligner.test.accuracy"] >= 0.68
+    assert metrics["alignment.aligner.test.macro_f1"] >= 0.68
     assert metrics["alignment.aligner.test.ece"] <= 0.12
+    assert metrics["alignment.aligner.test.accuracy"] > (
+        metrics["alignment.tfidf-logreg.test.accuracy"] + 0.02
+    )
+    assert metrics["alignment.aligner-v1.test.accuracy"] >= 0.77
+    assert metrics["alignment.aligner-v1.test.macro_f1"] >= 0.77
+    assert metrics["alignment.aligner-v1.test.ece"] <= 0.12

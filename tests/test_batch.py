@@ -124,7 +124,10 @@ def test_batch_summary_records_good_and_broken_files(first_batch):
         assert row.status == "ok" and row.reason is None, (name, row.reason)
         assert set(row.scores) == set(SLUGS) and set(row.gaps) == set(SLUGS)
         assert all(0 <= s <= 100 for s in row.scores.values())
-        assert all(row.gaps[s] == (row.scores[s] < 40) for s in SLUGS)
+        report = json.loads((first_batch.out_dir / row.report).with_suffix(".json")
+                            .read_text(encoding="utf-8"))
+        statuses = {a["slug"]: a["status"] for a in report["areas"]}
+        assert all(row.gaps[s] == (statuses[s] == "gap") for s in SLUGS)
         assert row.viljeriktning_gaps is not None and row.words > 150
         assert (first_batch.out_dir / row.report).exists()
     example = rows["linneasand.md"]

