@@ -1,0 +1,379 @@
+"""The faults and bad inputs a real user hits, run as the user runs them: through the CLI.
+
+Each case checks the exit code, the message (its code, the file, what to do) and that
+nothing an earlier run wrote was lost. Big inputs are generated here and kept small by
+lowering the limit they test (--max-pages 3 instead of a 1,500-page PDF, --max-docx-mb 1
+instead of a 200 MB part), so that every case runs in seconds.
+
+Cases that need the embedding model (align, batch) are marked slow; the others run in
+the fast suite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fhs_nlp.cli.main import app
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = ROOT / "corpus" / "texts" / "002_31beb24573b96ab1.txt"
+DECISIONS = ROOT / "corpus" / "texts" / "003_a7ff5744d61fc316.txt"
+EXAMPLE_MD = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.md"
+runner = CliRunner()
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of a folder with the hash of its content."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.fixture
+def good_extract(tmp_path) -> tuple[Path, Path]:
+    """A folder of two inputs (the 2023–2026 plan and a decision text) extracted once."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copyfile(PLAN, inputs / "plan.txt")
+    shutil.copyfile(DECISIONS, inputs / "beslut.txt")
+    out = tmp_path / "out"
+    result = run("extract", inputs, "--out", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert lines(out / "milestones.jsonl") == 70
+    return inputs, out
+
+
+# --- 1. nothing lost --------------------------------------------------------------------
+
+
+def test_extract_typo_after_a_good_run_touches_nothing(good_extract, tmp_path):
+    _, out = good_extract
+    before = snapshot(out)
+    result = run("extract", tmp_path / "typo", "--out", out)
+    assert result.exit_code == 1
+    assert "[E101]" in result.output and "typo" in result.output
+    assert "does not exist" in result.output and "nothing was written" in result.output
+    assert "extracted and written" not in result.output
+    assert snapshot(out) == before
+
+
+def test_extract_run_in_which_nothing_can_be_read_writes_nothing(good_extract, tmp_path):
+    _, out = good_extract
+    before = snapshot(out)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"not a pdf at all")
+    result = run("extract", broken, "--out", out)
+    assert result.exit_code == 1
+    assert "[E104]" in result.output and "broken.pdf" in result.output
+    assert "nothing was written" in result.output
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_extract_keeps_earlier_records_of_an_input_that_now_fails(tmp_path, fmt):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copyfile(PLAN, inputs / "plan.txt")
+    shutil.copyfile(DECISIONS, inputs / "beslut.txt")
+    out = tmp_path / "out"
+    assert run("extract", inputs, "--out", out, "-q", "--format", fmt).exit_code == 0
+    milestones = out / f"milestones.{fmt}"
+    first = milestones.read_text(encoding="utf-8")
+    (inputs / "plan.txt").write_bytes(b"\x00\x00 damaged")
+    for _ in range(2):  # and again: what was kept once is kept the next time too
+        result = run("extract", inputs, "--out", out, "-q", "--format", fmt)
+        assert result.exit_code == 1
+        assert "[E104]" in result.output and "plan.txt" in result.output
+        assert "kept the 82 records" in result.output
+        assert milestones.read_text(encoding="utf-8") == first
+    assert lines(out / f"decisions.{fmt}") > 1  # the other input was extracted again
+
+
+def test_extract_out_naming_a_file_is_refused_without_force(tmp_path):
+    target = tmp_path / "notes.txt"
+    target.write_text("my notes", encoding="utf-8")
+    result = run("extract", DECISIONS, "--out", target)
+    assert result.exit_code == 1
+    assert "[E201]" in result.output and "--force" in result.output
+    assert target.read_text(encoding="utf-8") == "my notes"
+    result = run("extract", DECISIONS, "--out", target, "--force", "-q")
+    assert result.exit_code == 0, result.output
+    assert (target / "decisions.jsonl").is_file()
+
+
+def test_diff_out_naming_another_kind_of_file_or_an_input_is_refused(tmp_path):
+    old = tmp_path / "old.txt"
+    shutil.copyfile(PLAN, old)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    result = run("diff", old, old, "--format", "md", "--out", notes)
+    assert result.exit_code == 1
+    assert "[E201]" in result.output and "not a .md report" in result.output
+    assert notes.read_text(encoding="utf-8") == "my notes"
+    before = old.read_bytes()
+    result = run("diff", old, old, "--format", "md", "--out", old, "--force")
+    assert result.exit_code == 1
+    assert "is an input" in result.output
+    assert old.read_bytes() == before
+    report = tmp_path / "earlier.md"
+    report.write_text("an earlier report", encoding="utf-8")
+    assert run("diff", old, old, "--format", "md", "--out", report).exit_code == 0
+    assert report.read_text(encoding="utf-8").startswith("# Plan diff")
+
+
+def test_missing_input_fails_before_the_model_is_loaded(tmp_path):
+    for args in (["align", tmp_path / "utkast.pdf"],
+                 ["diff", PLAN, tmp_path / "plan_2024.pdf"],
+                 ["batch", tmp_path / "typo", "--out", tmp_path / "batch"]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert "[E101]" in result.output and "does not exist" in result.output
+    assert not (tmp_path / "batch").exists()
+
+
+# --- 2. limits on one document ----------------------------------------------------------
+
+
+def _pdf(path: Path, pages: int) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from fhs_nlp.synthetic import register_fonts
+
+    regular, _ = register_fonts()
+    canvas = Canvas(str(path), pagesize=A4)
+    for n in range(pages):
+        canvas.setFont(regular, 11)
+        canvas.drawString(72, 700, f"Sida {n + 1}: vi arbetar med nära vård och hälsa.")
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def _docx_bomb(path: Path, megabytes: float) -> Path:
+    """A real .docx whose document.xml is blown up by one paragraph repeated: a few
+    kilobytes packed, ``megabytes`` unpacked."""
+    from fhs_nlp.synthetic import render_docx
+
+    render_docx(path, [("paragraph", "Vi arbetar med nära vård.")])
+    paragraph = ('<w:p><w:r><w:t>Vi arbetar med nära vård och hälsa i hela '
+                 'regionen.</w:t></w:r></w:p>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w",
+                                                       zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                repeat = int(megabytes * 1024 * 1024 / len(paragraph.encode()))
+                text = text.replace("<w:body>", "<w:body>" + paragraph * repeat, 1)
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _docx_with_entities(path: Path) -> Path:
+    from fhs_nlp.synthetic import render_docx
+
+    render_docx(path, [("paragraph", "Vi arbetar med nära vård.")])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w",
+                                                       zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                head, _, rest = data.decode("utf-8").partition("?>")
+                data = (head + '?><!DOCTYPE w:document [<!ENTITY a "ha"><!ENTITY b '
+                        '"&a;&a;&a;&a;&a;&a;&a;&a;">]>' + rest).encode("utf-8")
+            dst.writestr(info, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.mark.parametrize("command", ["align", "extract", "diff"])
+def test_too_many_pages_is_refused_before_reading(tmp_path, command):
+    pdf = _pdf(tmp_path / "lång plan.pdf", 12)
+    args = {"align": ["align", pdf], "extract": ["extract", pdf, "--out", tmp_path / "o"],
+            "diff": ["diff", pdf, PLAN]}[command]
+    result = run(*args, "--max-pages", 10)
+    assert result.exit_code == 1
+    assert "[E801]" in result.output and "lång plan.pdf" in result.output
+    assert "12 pages" in result.output and "limit of 10" in result.output
+    assert "--max-pages" in result.output
+
+
+def test_pages_limit_of_text_counts_words(tmp_path):
+    text = tmp_path / "utkast.txt"
+    text.write_text("Vi arbetar med nära vård. " * 1000, encoding="utf-8")  # 5000 words
+    result = run("align", text, "--max-pages", 3)
+    assert result.exit_code == 1
+    assert "[E801]" in result.output and "about 10 pages (500 words a page)" in result.output
+
+
+@pytest.mark.parametrize("command", ["align", "extract"])
+def test_too_many_characters(tmp_path, command):
+    args = ["align", PLAN] if command == "align" else ["extract", PLAN, "--out", tmp_path]
+    result = run(*args, "--max-chars", 50_000)
+    assert result.exit_code == 1
+    assert "[E807]" in result.output and PLAN.name in result.output
+    assert "limit of 50,000" in result.output and "--max-chars" in result.output
+
+
+def test_text_file_far_over_the_character_limit_is_not_read(tmp_path):
+    big = tmp_path / "stor.txt"
+    big.write_text("å" * 300_000, encoding="utf-8")  # 600 kB
+    result = run("align", big, "--max-chars", 10_000)
+    assert result.exit_code == 1
+    assert "[E807]" in result.output and "text file of 0.6 MB" in result.output
+
+
+@pytest.mark.parametrize("command", ["align", "extract", "diff"])
+def test_docx_part_that_unpacks_too_large_is_refused_before_parsing(tmp_path, command):
+    bomb = _docx_bomb(tmp_path / "utkast.docx", 3)
+    assert bomb.stat().st_size < 200_000  # small on disk, 3 MB of XML
+    args = {"align": ["align", bomb], "extract": ["extract", bomb, "--out", tmp_path / "o"],
+            "diff": ["diff", bomb, PLAN]}[command]
+    result = run(*args, "--max-docx-mb", 1)
+    assert result.exit_code == 1
+    assert "[E808]" in result.output and "word/document.xml" in result.output
+    assert "unpacks to 3.0 MB" in result.output and "--max-docx-mb" in result.output
+    assert "zip package without a Word document" not in result.output
+
+
+def test_docx_part_under_the_limit_is_read(tmp_path):
+    from fhs_nlp.ingest import read_document
+    from fhs_nlp.limits import Limits
+
+    bomb = _docx_bomb(tmp_path / "utkast.docx", 0.5)
+    doc = read_document(bomb, limits=Limits(max_docx_mb=1))
+    assert "nära vård och hälsa i hela regionen" in doc.text
+
+
+def test_docx_with_a_dtd_is_not_parsed(tmp_path):
+    docx = _docx_with_entities(tmp_path / "entiteter.docx")
+    result = run("extract", docx, "--out", tmp_path / "o")
+    assert result.exit_code == 1
+    assert "[E809]" in result.output and "word/document.xml" in result.output
+    assert "DTD" in result.output
+
+
+def test_time_limit_stops_one_document(tmp_path):
+    result = run("extract", PLAN, "--out", tmp_path / "o", "--timeout", 0.05)
+    assert result.exit_code == 1
+    assert "[E802]" in result.output and PLAN.name in result.output
+    assert "time limit of 0.05 s" in result.output and "--timeout" in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_time_limit_of_align_covers_reading(tmp_path):
+    pdf = _pdf(tmp_path / "utkast.pdf", 40)
+    result = run("align", pdf, "--timeout", 0.05)
+    assert result.exit_code == 1
+    assert "[E802]" in result.output and "--timeout" in result.output
+
+
+def test_defaults_let_a_300_page_plan_through():
+    """The default limits against a 300-page plan's size (measured on the 49-page
+    2023–2026 plan: about 2,500 characters a page)."""
+    from fhs_nlp.limits import DEFAULT_LIMITS
+
+    chars_per_page = len(PLAN.read_text(encoding="utf-8")) / 49
+    assert DEFAULT_LIMITS.max_pages >= 300 * 1.5
+    assert DEFAULT_LIMITS.max_chars >= 300 * chars_per_page * 4
+    # Word writes about 1-3 kB of document.xml a page of prose with tables
+    assert DEFAULT_LIMITS.max_docx_mb * 1024 >= 300 * 3 * 10
+
+
+# --- 3. workers die with their parent ---------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_sigkill_of_batch_leaves_no_workers(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    for n in range(6):
+        shutil.copyfile(EXAMPLE_MD, drafts / f"plan_{n}.md")
+    cmd = [sys.executable, "-m", "fhs_nlp.cli.main", "batch", str(drafts), "--out",
+           str(tmp_path / "out"), "--jobs", "2", "--quiet"]
+    parent = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    children: list[int] = []
+    try:
+        deadline = time.time() + 240
+        workers: list[int] = []
+        while time.time() < deadline and parent.poll() is None:
+            children = _children(parent.pid)
+            # the two workers are the children that load the model (hundreds of MB);
+            # the third child is multiprocessing's resource tracker
+            workers = [c for c in children if _rss_mb(c) > 150]
+            if len(workers) >= 2:
+                break
+            time.sleep(0.5)
+        assert len(workers) >= 2, f"the workers did not start: children {children}"
+        children = _children(parent.pid)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        deadline = time.time() + 20
+        while time.time() < deadline and any(_alive(c) for c in children):
+            time.sleep(0.2)
+        left = [c for c in children if _alive(c)]
+        assert not left, f"processes left running after SIGKILL of the batch: {left}"
+    finally:
+        if parent.poll() is None:
+            os.kill(parent.pid, signal.SIGKILL)
+        for child in children:  # only the processes this test started
+            if _alive(child):
+                os.kill(child, signal.SIGKILL)
