@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from fhs_nlp.alignment_records import AlignmentReport, PassageResult
+from fhs_nlp.markdown_text import md_text
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "gap": "red"}
 STATUS_TEXT = {"covered": "covered", "weak": "weak", "gap": "GAP"}
@@ -135,46 +136,49 @@ def render_json(report: AlignmentReport) -> str:
 
 
 def render_markdown(report: AlignmentReport) -> str:
+    """The report as Markdown; every text from the draft (and the reference) goes
+    through :func:`~fhs_nlp.markdown_text.md_text`: no raw HTML or Markdown passes."""
+    m_ = md_text
     doc = report.document
-    out = [f"# Alignment of {doc.path} with Framtidens hälsosystem", ""]
+    out = [f"# Alignment of {m_(doc.path)} with Framtidens hälsosystem", ""]
     out.append(f"{doc.words} words, {doc.passages} passages"
                + (f", {doc.pages} pages" if doc.pages else "")
-               + f". Embedder: {report.embedder}. fhs-nlp {report.software_version}.")
+               + f". Embedder: {m_(report.embedder)}. fhs-nlp {m_(report.software_version)}.")
     out.append("")
     for warning in report.warnings:
-        out.append(f"> **Warning:** {warning}")
+        out.append(f"> **Warning:** {m_(warning)}")
     if report.warnings:
         out.append("")
     out += ["| insatsområde | score | status | coverage | viljeriktningar | explanation |",
             "|---|---:|---|---:|---:|---|"]
     for a in report.areas:
         addressed = sum(v.addressed for v in a.viljeriktningar)
-        out.append(f"| {a.area} | {a.score:.0f} | {a.status} | {a.coverage:.0%} | "
-                   f"{addressed}/{len(a.viljeriktningar)} | {a.explanation} |")
-    out += ["", f"*{report.score_meaning}*", "", "## Gaps", ""]
+        out.append(f"| {m_(a.area)} | {a.score:.0f} | {a.status} | {a.coverage:.0%} | "
+                   f"{addressed}/{len(a.viljeriktningar)} | {m_(a.explanation)} |")
+    out += ["", f"*{m_(report.score_meaning)}*", "", "## Gaps", ""]
     if not report.gaps:
         out.append("None.")
     for g in report.gaps:
-        label = g.area if g.level == "insatsomrade" else f"{g.area}: “{g.text}”"
-        out.append(f"- **{g.level}** {label} — {g.explanation}")
+        label = m_(g.area) if g.level == "insatsomrade" else f"{m_(g.area)}: “{m_(g.text)}”"
+        out.append(f"- **{g.level}** {label} — {m_(g.explanation)}")
     for a in report.areas:
-        out += ["", f"## {a.area} — {a.score:.0f} ({a.status})", "", a.explanation, ""]
+        out += ["", f"## {m_(a.area)} — {a.score:.0f} ({a.status})", "", m_(a.explanation), ""]
         for e in a.evidence:
             out.append(f"- {_where(e.page, e.line_start)}, p = {e.probability:.2f}: "
-                       f"“{_clip(e.text, 240)}” ({e.why})")
+                       f"“{m_(_clip(e.text, 240))}” ({m_(e.why)})")
         out.append("")
         for v in a.viljeriktningar:
             mark = "✓" if v.addressed else "✗"
-            out.append(f"- {mark} {v.text} — {v.explanation}")
+            out.append(f"- {mark} {m_(v.text)} — {m_(v.explanation)}")
         if a.milestones:
             out.append("")
             out.append("Milestones advanced:")
             for m in a.milestones:
-                out.append(f"- {m.title} ({m.year or 'no year'}) — "
+                out.append(f"- {m_(m.title)} ({m.year or 'no year'}) — "
                            f"{_where(m.page, 0) if m.page else 'passage ' + str(m.passage)}")
     out += ["", "## Fokusförflyttningar", ""]
     for s in report.fokusforflyttningar:
-        out.append(f"- {'✓' if s.reflected else '✗'} {s.text}")
+        out.append(f"- {'✓' if s.reflected else '✗'} {m_(s.text)}")
     return "\n".join(out) + "\n"
 
 

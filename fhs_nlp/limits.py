@@ -201,6 +201,12 @@ def harden_docx_parser() -> None:
 _HARDENED = False
 
 
+class _Expired(BaseException):
+    """The alarm, raised where the code happens to be: a BaseException, so that the
+    readers' ``except Exception`` (which turn library errors into "corrupt file")
+    cannot mistake it for a problem of the file."""
+
+
 @contextmanager
 def time_limit(seconds: float, path: Path | str | None = None) -> Iterator[None]:
     """Raise :class:`DocumentTimeoutError` in this thread after ``seconds``.
@@ -216,14 +222,16 @@ def time_limit(seconds: float, path: Path | str | None = None) -> Iterator[None]
         return
 
     def expired(signum: int, frame: Any) -> None:
-        raise DocumentTimeoutError(
-            f"took longer than the time limit of {seconds:g} s and was stopped; raise "
-            "--timeout to give it more time", path)
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Expired:
+        raise DocumentTimeoutError(
+            f"took longer than the time limit of {seconds:g} s and was stopped; raise "
+            "--timeout to give it more time", path) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

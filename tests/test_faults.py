@@ -377,3 +377,201 @@ def test_sigkill_of_batch_leaves_no_workers(tmp_path):
         for child in children:  # only the processes this test started
             if _alive(child):
                 os.kill(child, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_batch_rerun_that_fails_keeps_the_earlier_documents(tmp_path):
+    import csv
+
+    good = tmp_path / "utkast"
+    good.mkdir()
+    shutil.copyfile(EXAMPLE_MD, good / "linneasand.md")
+    out = tmp_path / "batch"
+    result = run("batch", good, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+
+    def summary() -> list[dict[str, str]]:
+        with open(out / "summary.csv", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+
+    assert [r["status"] for r in summary()] == ["ok"]
+    before = snapshot(out)
+    result = run("batch", tmp_path / "typo", "--out", out, "--quiet")
+    assert result.exit_code == 1
+    assert "[E101]" in result.output and "typo" in result.output
+    assert snapshot(out) == before  # nothing touched
+    broken = tmp_path / "trasiga"
+    broken.mkdir()
+    (broken / "trasig.pdf").write_bytes(b"%PDF-1.4 broken")
+    result = run("batch", broken, "--out", out, "--quiet")
+    assert result.exit_code == 1
+    assert "trasig.pdf" in result.output
+    rows = {Path(r["path"]).name: r for r in summary()}
+    assert rows["linneasand.md"]["status"] == "ok"  # the earlier good document stays
+    assert rows["trasig.pdf"]["status"] == "failed"
+    overview = (out / "overview.html").read_text(encoding="utf-8")
+    assert "linneasand.md" in overview and "1 of them from earlier runs" in overview
+
+
+# --- 4. nothing injected ----------------------------------------------------------------
+
+INJECTIONS = ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>",
+              "<svg onload=alert(3)>", "[klicka här](javascript:alert(4))")
+HOSTILE_NAME = "Plan [/utkast] <b>.md"
+HOSTILE_DRAFT = "\n\n".join([
+    "# Verksamhetsplan 2027 <script>alert(1)</script>",
+    "<script>alert(1)</script> Vi ska arbeta personcentrerat och planera vården "
+    "tillsammans med patienten, med en gemensam hälsoplan för varje invånare som vill.",
+    "<img src=x onerror=alert(2)> Vårdcentralen bygger ut hembesök och mobila team så att "
+    "vården kommer närmare invånarna, i samverkan med kommunen och den nära vården.",
+    "<svg onload=alert(3)> Vi inför digitala vårdmöten, egen provtagning hemma och "
+    "journalen på nätet, så att digitaliseringen gör vården enklare för alla.",
+    "[klicka här](javascript:alert(4)) Medarbetarna får kompetensutveckling, mentorer "
+    "och ett hållbart arbetsliv; vi arbetar med rekrytering och arbetsmiljö.",
+    "| a | b | **fet** _kursiv_ `kod` Vi främjar hälsa och förebygger sjukdom med "
+    "levnadsvaneinsatser, hälsosamtal och screening för alla åldrar.",
+] * 3)
+
+
+def _rendered_markdown_html(text: str) -> str:
+    """What a Markdown viewer shows: CommonMark with raw HTML allowed, and tables."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+
+
+def _assert_safe_markdown(text: str) -> None:
+    assert not any(s in text for s in INJECTIONS[:3]), "raw HTML in the Markdown"
+    html = _rendered_markdown_html(text)
+    for tag in ("<script", "<img", "<svg", "<b>", 'href="javascript'):
+        assert tag not in html, f"{tag} in the rendered Markdown"
+
+
+def _assert_safe_html(text: str) -> None:
+    body = text.split("<body>", 1)[1]
+    for tag in ("<script", "<img", "<svg onload", "<b>.md", 'href="javascript'):
+        assert tag not in body, f"{tag} in the HTML report"
+    assert "&lt;script&gt;" in body  # the text is there, escaped
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    draft = folder / HOSTILE_NAME
+    draft.parent.mkdir()
+    draft.write_text(HOSTILE_DRAFT, encoding="utf-8")
+    return draft
+
+
+def test_hostile_file_names_are_printed_as_text(tmp_path):
+    for name in ("Plan [/utkast].pdf", "Verksamhetsplan [utkast].pdf", "[bold red]x[/].pdf"):
+        path = tmp_path / name  # "Plan [/utkast].pdf" is utkast].pdf in a folder "Plan ["
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(b"")
+        for args in (["align", path], ["extract", path, "--out", tmp_path / "o"],
+                     ["diff", path, path]):
+            result = run(*args)
+            assert result.exit_code == 1, (args, result.output)
+            assert f"[E104] {path}: is not a PDF (an empty file)" in result.output
+        missing = tmp_path / ("saknas " + name)
+        result = run("align", missing)
+        assert f"[E101] {missing}: does not exist" in result.output
+
+
+def test_extract_outputs_hold_hostile_text_as_data(tmp_path):
+    import json
+
+    plan = tmp_path / "Plan [red]utkast.txt"
+    text = PLAN.read_text(encoding="utf-8").replace(
+        "Handlingsplan för informationsdriven vård framtagen",
+        "Handlingsplan <script>alert(1)</script> för informationsdriven vård framtagen")
+    plan.write_text(text, encoding="utf-8")
+    result = run("extract", plan, "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    assert "[red]utka" in result.output  # the summary table shows the name as it is
+    titles = [json.loads(line)["title"] for line in
+              (tmp_path / "o" / "milestones.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert ("Handlingsplan <script>alert(1)</script> för informationsdriven vård framtagen"
+            in titles)
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "md", "html", "json"])
+def test_diff_escapes_hostile_text_in_every_format(tmp_path, fmt):
+    import json
+
+    old = tmp_path / "Plan [/2023].txt"
+    old.parent.mkdir()
+    new = tmp_path / "Plan <b>2024 [red].txt"
+    text = PLAN.read_text(encoding="utf-8")
+    old.write_text(text, encoding="utf-8")
+    hostile = text.replace("Handlingsplan för informationsdriven vård framtagen",
+                           "Handlingsplan <script>alert(1)</script> för informationsdriven "
+                           "vård <img src=x onerror=alert(2)> framtagen")
+    hostile = hostile.replace("Enkelt tillgängliggjord och möjlighet",
+                              "<svg onload=alert(3)> [x](javascript:alert(4)) Enkelt "
+                              "tillgängliggjord och möjlighet")
+    new.write_text(hostile, encoding="utf-8")
+    out = tmp_path / f"diff.{ {'md': 'md', 'html': 'html', 'json': 'json'}.get(fmt, 'txt') }"
+    args = ["diff", old, new, "--format", fmt] + ([] if fmt == "terminal" else ["--out", out])
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    if fmt == "terminal":
+        assert "Plan [/2023].txt" in result.output
+        assert "<script>alert(1)</script>" in result.output  # shown as the text it is
+        return
+    report = out.read_text(encoding="utf-8")
+    if fmt == "md":
+        _assert_safe_markdown(report)
+        assert "&lt;script&gt;" in report
+    elif fmt == "html":
+        _assert_safe_html(report)
+    else:
+        data = json.loads(report)
+        assert data["new"]["path"].endswith("Plan <b>2024 [red].txt")
+        titles = [c["new"]["title"] for c in data["milestones"] if c.get("new")]
+        assert any("<script>alert(1)</script>" in t for t in titles)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["terminal", "md", "html", "json", "passage"])
+def test_align_escapes_hostile_text_in_every_format(hostile, tmp_path, fmt):
+    import json
+
+    out = tmp_path / f"report.{ {'md': 'md', 'html': 'html', 'json': 'json'}.get(fmt, 'x') }"
+    if fmt == "passage":
+        args = ["align", hostile, "--passage", 1]
+    elif fmt == "terminal":
+        args = ["align", hostile]
+    else:
+        args = ["align", hostile, "--format", fmt, "--out", out]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    if fmt in ("terminal", "passage"):
+        assert "MarkupError" not in result.output
+        if fmt == "terminal":
+            assert HOSTILE_NAME in result.output
+        else:
+            assert "<script>alert(1)</script>" in result.output
+        return
+    report = out.read_text(encoding="utf-8")
+    if fmt == "md":
+        _assert_safe_markdown(report)
+        assert "&lt;img src=x onerror=alert(2)&gt;" in report  # the evidence, escaped
+    elif fmt == "html":
+        _assert_safe_html(report)
+    else:
+        data = json.loads(report)
+        assert data["document"]["path"].endswith(HOSTILE_NAME)
+        assert any("<svg onload=alert(3)>" in p["text"] for p in data["passages"])
+
+
+@pytest.mark.slow
+def test_batch_reports_escape_hostile_text(hostile, tmp_path):
+    out = tmp_path / "batch"
+    result = run("batch", hostile, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    _assert_safe_html((out / "overview.html").read_text(encoding="utf-8").replace(
+        "<body>", "<body>&lt;script&gt;", 1))
+    (doc_dir,) = (out / "docs").iterdir()
+    _assert_safe_markdown((doc_dir / "alignment.md").read_text(encoding="utf-8"))
+    _assert_safe_html((doc_dir / "alignment.html").read_text(encoding="utf-8"))
