@@ -114,8 +114,8 @@ def extract_command(
             print_error(str(input_error))
         for doc in result.failed:
             print_error(doc.error or f"{doc.path}: could not be read")
-        kept = f"; {out}/ keeps what it held" if out.exists() else ""
-        print_error(f"no input could be read, so nothing was written{kept}")
+        note = f"; {out}/ keeps what it held" if out.exists() else ""
+        print_error(f"no input could be read, so nothing was written{note}")
         raise typer.Exit(EXIT_INPUT_FAILED)
     for doc in result.failed:
         kept = previous_records(out, doc.path)
