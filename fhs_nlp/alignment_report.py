@@ -19,6 +19,7 @@ from rich.table import Table
 
 from fhs_nlp.alignment_records import AlignmentReport, PassageResult
 from fhs_nlp.markdown_text import md_text
+from fhs_nlp.not_swedish import is_not_swedish
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "gap": "red"}
 STATUS_TEXT = {"covered": "covered", "weak": "weak", "gap": "GAP"}
@@ -64,11 +65,13 @@ def render_terminal(report: AlignmentReport, console: Console) -> None:
         console.print("[bold]Strongest evidence[/]")
         for area in covered:
             e = area.evidence[0]
-            console.print(f"  • {escape(area.area)} — {_where(e.page, e.line_start)}: "
-                          f"“{escape(_clip(e.text, 70))}”")
+            console.print(f"  • {escape(area.area)} — {_where(e.page, e.line_start)}, "
+                          f"passage {e.passage}: “{escape(_clip(e.text, 70))}”")
     gaps = [g for g in report.gaps if g.level == "insatsomrade"]
     vr_gaps = [g for g in report.gaps if g.level == "viljeriktning"]
-    if gaps:
+    if gaps and is_not_swedish(report):
+        console.print("[bold red]Gaps: not meaningful, the draft is not in Swedish[/]")
+    elif gaps:
         console.print("[bold red]Gaps: insatsområden the draft leaves out[/]")
         for gap in gaps:
             console.print(f"  • {escape(gap.area)} — {escape(gap.explanation)}")
@@ -89,7 +92,8 @@ def render_terminal(report: AlignmentReport, console: Console) -> None:
         for s in shifts:
             console.print(f"  • {escape(_clip(s.text, 90))}")
     console.print(f"[dim]{escape(report.score_meaning)}[/]")
-    console.print("[dim]Details: --format html|md|json, or --passage N for one passage.[/]")
+    console.print("[dim]Details: --format html|md|json, or --passage N for one passage (N as "
+                  "in “passage N” above, #N in the HTML report).[/]")
 
 
 def render_passage(report: AlignmentReport, index: int, console: Console) -> None:
@@ -122,8 +126,12 @@ def _passage(report: AlignmentReport, index: int) -> PassageResult:
     for passage in report.passages:
         if passage.index == index:
             return passage
-    valid = ", ".join(str(p.index) for p in report.passages[:20])
-    raise KeyError(f"no passage {index}; passages are numbered {valid}…")
+    numbers = [p.index for p in report.passages]
+    near = sorted(numbers, key=lambda n: (abs(n - index), n))[:2]
+    shown = ", ".join(map(str, numbers[:30])) + ("…" if len(numbers) > 30 else "")
+    raise KeyError(f"no passage {index}: headings are not scored, so the numbers have "
+                   f"gaps; the nearest are {' and '.join(map(str, sorted(near)))} "
+                   f"(all: {shown}); the report shows each passage's number")
 
 
 def _clip(text: str, n: int) -> str:
@@ -155,7 +163,9 @@ def render_markdown(report: AlignmentReport) -> str:
         addressed = sum(v.addressed for v in a.viljeriktningar)
         out.append(f"| {m_(a.area)} | {a.score:.0f} | {a.status} | {a.coverage:.0%} | "
                    f"{addressed}/{len(a.viljeriktningar)} | {m_(a.explanation)} |")
-    out += ["", f"*{m_(report.score_meaning)}*", "", "## Gaps", ""]
+    heading = ("## Gaps (not meaningful: the draft is not in Swedish)"
+               if is_not_swedish(report) else "## Gaps")
+    out += ["", f"*{m_(report.score_meaning)}*", "", heading, ""]
     if not report.gaps:
         out.append("None.")
     for g in report.gaps:
@@ -164,7 +174,8 @@ def render_markdown(report: AlignmentReport) -> str:
     for a in report.areas:
         out += ["", f"## {m_(a.area)} — {a.score:.0f} ({a.status})", "", m_(a.explanation), ""]
         for e in a.evidence:
-            out.append(f"- {_where(e.page, e.line_start)}, p = {e.probability:.2f}: "
+            out.append(f"- {_where(e.page, e.line_start)}, passage {e.passage}, "
+                       f"p = {e.probability:.2f}: "
                        f"“{m_(_clip(e.text, 240))}” ({m_(e.why)})")
         out.append("")
         for v in a.viljeriktningar:
@@ -204,7 +215,7 @@ mark{background:#ffe58f}
 <table><tr><th>insatsområde</th><th>score</th><th>status</th><th>coverage</th><th>viljeriktningar</th><th>explanation</th></tr>
 {% for a in report.areas %}<tr><td><a href="#{{ a.slug }}">{{ a.area|e }}</a></td><td>{{ '%.0f'|format(a.score) }}</td><td class="{{ a.status }}">{{ a.status }}</td><td>{{ '%.0f'|format(a.coverage*100) }}%</td><td>{{ a.viljeriktningar|selectattr('addressed')|list|length }}/{{ a.viljeriktningar|length }}</td><td>{{ a.explanation|e }}</td></tr>
 {% endfor %}</table>
-<h2>Gaps</h2>
+<h2>Gaps{% if not_swedish %} (not meaningful: the draft is not in Swedish){% endif %}</h2>
 {% if not report.gaps %}<p>None.</p>{% endif %}<ul>
 {% for g in report.gaps %}<li><b>{{ g.area|e }}</b>{% if g.level == 'viljeriktning' %}: “{{ g.text|e }}”{% endif %} — {{ g.explanation|e }}</li>{% endfor %}</ul>
 {% for a in report.areas %}
@@ -256,5 +267,5 @@ def render_html(report: AlignmentReport) -> str:
     evidence = {e.passage for a in report.areas if a.status != "gap" for e in a.evidence}
     return env.from_string(_HTML).render(
         report=report, doc=report.document, chart=_chart(report), colour=colour,
-        evidence=evidence,
+        evidence=evidence, not_swedish=is_not_swedish(report),
     )

@@ -30,6 +30,7 @@ LINES = TEXT.split("\n")
 TITLE = "Handlingsplan för informationsdriven vård framtagen"
 LONGER = ("Handlingsplan för en ny och bättre samordnad AI-stödd informationsdriven vård "
           "framtagen")
+INSERTED = ("en", "ny", "och", "bättre", "samordnad", "AI-stödd")
 runner = CliRunner()
 
 
@@ -105,7 +106,7 @@ TITLES = _one_line_titles()
 def _edit(kind: str, title: str) -> str | None:
     words = title.split()
     if kind == "longer":
-        return " ".join(words[:1] + "en ny och bättre samordnad AI-stödd".split() + words[1:])
+        return " ".join([*words[:1], *INSERTED, *words[1:]])
     if kind == "shorter":
         return " ".join(words[:-2] + words[-1:]) if len(words) > 3 else None
     if kind == "markup":

