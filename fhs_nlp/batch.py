@@ -12,7 +12,11 @@ inputs (files, folders searched recursively, glob patterns) it
    ``docs/<stem>-<hash of its path>/alignment.{json,md,html}``;
 3. appends one line for the finished document to ``batch-state.jsonl``;
 4. at the end, or when interrupted, writes ``summary.csv``, ``summary.parquet`` and
-   ``overview.html`` (a heatmap of documents × insatsområden) for the documents done.
+   ``overview.html`` (a heatmap of documents × insatsområden) for the documents done,
+   and for the documents earlier runs in the folder did with the same settings that
+   are not among this run's inputs (so a run over some files, or one whose inputs all
+   fail, drops nothing from the summary). A path that does not exist stops the run
+   before anything in the folder is touched.
 
 A document that cannot be done (corrupt, encrypted, scanned, empty, unsupported, too
 many pages, over the time limit, or a bug) becomes a row with status ``failed``, its

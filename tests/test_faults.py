@@ -135,6 +135,17 @@ def test_diff_out_naming_another_kind_of_file_or_an_input_is_refused(tmp_path):
     assert report.read_text(encoding="utf-8").startswith("# Plan diff")
 
 
+def test_align_out_naming_another_kind_of_file_is_refused_before_any_work(tmp_path):
+    notes = tmp_path / "anteckningar.docx"
+    notes.write_bytes(b"my own Word file")
+    result = run("align", EXAMPLE_MD, "--format", "html", "--out", notes)
+    assert result.exit_code == 1
+    assert "[E201]" in result.output and "not a .html report" in result.output
+    assert notes.read_bytes() == b"my own Word file"
+    result = run("align", EXAMPLE_MD, "--format", "md", "--out", EXAMPLE_MD, "--force")
+    assert result.exit_code == 1 and "is an input" in result.output
+
+
 def test_missing_input_fails_before_the_model_is_loaded(tmp_path):
     for args in (["align", tmp_path / "utkast.pdf"],
                  ["diff", PLAN, tmp_path / "plan_2024.pdf"],
