@@ -51,6 +51,7 @@ from fhs_nlp.embed import Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.language import looks_swedish
+from fhs_nlp.not_swedish import NOT_SWEDISH, mark_not_meaningful
 from fhs_nlp.vocabulary import AREAS, SHIFT_CUES
 
 __all__ = [
@@ -201,10 +202,7 @@ class Aligner:
         warnings = list(doc.warnings)
         swedish = looks_swedish(doc.text[:20000])
         if swedish is False:
-            warnings.append(
-                "the draft does not look Swedish: the scores are unreliable, since the "
-                "classifier and the strategy texts are Swedish"
-            )
+            warnings.append(NOT_SWEDISH)
         too_short = total_words < MIN_WORDS or len(passages) < 3
         if too_short:
             warnings.append(
@@ -216,6 +214,8 @@ class Aligner:
             for k in range(len(AREAS))
         ]
         gaps = _gaps(areas)
+        if swedish is False:  # numbers kept, explanations say they mean nothing
+            mark_not_meaningful(areas, gaps)
         shifts = self._shifts(passages, sims, z, entries)
         timings["total"] = time.perf_counter() - t0
         return AlignmentReport(

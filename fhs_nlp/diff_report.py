@@ -29,6 +29,7 @@ from fhs_nlp.diff import (
     PlanSide,
     WordDiff,
 )
+from fhs_nlp.markdown_text import md_text
 from fhs_nlp.records import Effect, Milestone, Provenance
 
 CHANGE_LABELS = {
@@ -231,11 +232,40 @@ def render_json(report: PlanDiff) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return md_text(text)
+
+
+def _md_diff(ops: Sequence[DiffOp]) -> str:
+    """``[-removed-] {+added+}`` with the words made literal Markdown."""
+    parts = []
+    for op in ops:
+        text = md_text(op.text)
+        if op.op == "equal":
+            parts.append(text)
+        elif op.op == "delete":
+            # not a link: no "(" or "[" follows, and no text can define a reference
+            parts.append(f"[-{text}-]")
+        else:
+            parts.append(f"{{+{text}+}}")
+    return " ".join(parts)
+
+
+def _md_effect_line(e: EffectChange) -> str:
+    if e.changes == ["added"] and e.new is not None:
+        return f"added: {md_text(e.new.text)} {tags_text(e.new)}"
+    if e.changes == ["removed"] and e.old is not None:
+        return f"removed: {md_text(e.old.text)} {tags_text(e.old)}"
+    assert e.old is not None and e.new is not None
+    text = _md_diff(e.text_diff.ops) if e.text_diff else md_text(e.new.text)
+    tags = (f" {tags_text(e.old)} → {tags_text(e.new)}" if "retagged" in e.changes
+            else f" {tags_text(e.new)}")
+    return f"{' and '.join(e.changes)}: {text}{tags}"
 
 
 def render_markdown(report: PlanDiff) -> str:
-    old, new = _sides(report)
+    """The diff as Markdown; every text from the plans goes through
+    :func:`~fhs_nlp.markdown_text.md_text`: no raw HTML or Markdown passes."""
+    old, new = (md_text(side) for side in _sides(report))
     s = report.summary
     out = ["# Plan diff", "", f"- **old:** {old}", f"- **new:** {new}", "",
            f"*fhs-nlp {report.software_version}, schema {report.schema_version}; matched when "
@@ -274,19 +304,20 @@ def _markdown_item(change: str, item: MilestoneChange) -> list[str]:
         what = f"{item.old.area} → {m.area} ({year_text(m.year)})"
     else:
         what = headline(item)
-    lines = [f"- **{m.title}**: {what} — {locations(item)}"]
+    lines = [f"- **{md_text(m.title)}**: {md_text(what)} — {locations(item)}"]
     if change == "reworded":
         for d in (item.title_diff, item.description_diff):
             if d is not None:
-                lines.append(f"  - {d.field}: {diff_text(d.ops)}")
+                lines.append(f"  - {d.field}: {_md_diff(d.ops)}")
         if item.matched_on == "previous_wording" and item.new is not None:
-            lines.append(f"  - matched on its earlier wording “{item.new.previous_wording}”")
+            lines.append("  - matched on its earlier wording "
+                         f"“{md_text(item.new.previous_wording or '')}”")
     if change == "effects_changed":
-        lines += [f"  - {effect_line(e, mark=False)}" for e in item.effect_changes]
+        lines += [f"  - {_md_effect_line(e)}" for e in item.effect_changes]
     if change in ("added", "removed"):
         if m.description:
-            lines.append(f"  - description: {clip(m.description, 300)}")
-        lines += [f"  - effect: {e.text} {tags_text(e)}" for e in m.effects]
+            lines.append(f"  - description: {md_text(clip(m.description, 300))}")
+        lines += [f"  - effect: {md_text(e.text)} {tags_text(e)}" for e in m.effects]
     return lines
 
 

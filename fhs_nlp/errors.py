@@ -67,6 +67,13 @@ class OutputError(FhsError):
     code = "E200"
 
 
+class OutputExistsError(OutputError):
+    """``--out`` names an existing file that is not an output of this kind (or is an
+    input): it is left alone unless ``--force`` says to replace it."""
+
+    code = "E201"
+
+
 class ReferenceIndexError(FhsError):
     """A reference index folder that cannot be used; the message says how to rebuild it."""
 
@@ -107,14 +114,19 @@ class NoMilestoneTableError(InputError):
     code = "E701"
 
 
-# --- batches (fhs-nlp batch) ---
+# --- limits on one document (every command) and batches (fhs-nlp batch) ---
+# Each limit has its own code; the message names the limit and the option that raises it.
 
 
 class DocumentTooLargeError(InputError):
+    """More pages than ``--max-pages`` (text without pages: 500 words a page)."""
+
     code = "E801"
 
 
 class DocumentTimeoutError(FhsError):
+    """Reading and processing took longer than ``--timeout`` seconds."""
+
     code = "E802"
 
 
@@ -136,3 +148,23 @@ class WorkerStartError(FhsError):
 
 class BatchBusyError(OutputError):
     code = "E806"
+
+
+class TooMuchTextError(InputError):
+    """More extracted characters than ``--max-chars``."""
+
+    code = "E807"
+
+
+class DocxPartTooLargeError(InputError):
+    """A part of a .docx package that unpacks to more than ``--max-docx-mb`` (a zip
+    bomb, or XML blown up on purpose); checked from the zip directory before parsing."""
+
+    code = "E808"
+
+
+class UnsafeXmlError(InputError):
+    """A .docx part with a DTD or entity declarations: Word never writes them, and they
+    are how XML entity-expansion attacks work, so the part is not parsed."""
+
+    code = "E809"

@@ -791,17 +791,22 @@ def load_index(path: Path, embedder: Embedder) -> ReferenceIndex:
     manifest = _read_manifest(path, spec)
     if manifest["embedder"] != embedder.name or int(manifest["dim"]) != int(embedder.dim):
         built = manifest.get("embedder_spec") or _spec_from_name(str(manifest["embedder"]))
+        # the model the index was built with comes first: that is how to use this index;
+        # building for the model in use goes to another folder, never over this one
         if _is_default_location(path):  # another model's own folder: leave it alone
-            fix = ("build the index for this model in its own folder: run `fhs-nlp index "
+            fix = ("build the index for it in its own folder: run `fhs-nlp index "
                    f"build --model {_quote(spec)}`")
         else:
-            fix = "rebuild it for this model: " + _rebuild_hint(path, spec, manifest)
+            other = path.with_name(f"{path.name}-{_slug(embedder.name)}")
+            fix = ("build an index for it in another folder: run `fhs-nlp index build "
+                   f"--model {_quote(spec)} --out {_quote(str(other))}` and pass "
+                   f"--index {_quote(str(other))}")
         raise IndexMismatchError(
             f"was built with the embedder {manifest['embedder']} (dimension "
-            f"{manifest['dim']}), not {embedder.name} (dimension {embedder.dim}) that is in "
-            f"use, and vectors of two models cannot be compared. To use this model, {fix}; "
-            f"or query this index with the model it was built with: --model "
-            f"{_quote(str(built))}",
+            f"{manifest['dim']}): query it with the model it was built with, --model "
+            f"{_quote(str(built))}. The model in use is {embedder.name} (dimension "
+            f"{embedder.dim}), and vectors of two models cannot be compared; to use that "
+            f"model, {fix}",
             path,
         )
     entries, index = _read_folder(path, manifest, spec)

@@ -143,18 +143,18 @@ def write_extraction(
     """Write one file per record kind, ``warnings.jsonl`` and ``manifest.json``.
 
     ``result`` is an :class:`fhs_nlp.pipeline.ExtractionResult`. Files of kinds with no
-    records are still written (empty), so a folder always has the same shape. The
-    manifest is written last: its presence means the run finished writing.
+    records are still written (empty), so a folder always has the same shape. Every
+    file is rendered before the first is written (a failure while rendering leaves the
+    folder as it was); the manifest is written last: its presence means the run
+    finished writing.
     """
     from datetime import UTC, datetime
 
     out_dir = Path(out_dir)
     written: list[Path] = []
     by_kind = result.records
-    for kind, stem in KIND_FILES.items():
-        path = out_dir / f"{stem}.{fmt}"
-        atomic_write_text(path, render_records(by_kind.get(kind, []), fmt))
-        written.append(path)
+    rendered = {out_dir / f"{stem}.{fmt}": render_records(by_kind.get(kind, []), fmt)
+                for kind, stem in KIND_FILES.items()}
     warning_rows = []
     for doc in result.documents:
         for warning in doc.warnings:
@@ -162,10 +162,11 @@ def write_extraction(
     for warning in result.link_warnings:
         warning_rows.append({"document_id": None, **warning.model_dump(mode="json")})
     warnings_path = out_dir / "warnings.jsonl"
-    atomic_write_text(
-        warnings_path, "".join(json.dumps(w, ensure_ascii=False) + "\n" for w in warning_rows)
-    )
-    written.append(warnings_path)
+    rendered[warnings_path] = "".join(json.dumps(w, ensure_ascii=False) + "\n"
+                                      for w in warning_rows)
+    for path, text in rendered.items():
+        atomic_write_text(path, text)
+        written.append(path)
     manifest = {
         "schema_version": result.schema_version,
         "software_version": result.software_version,
@@ -191,6 +192,9 @@ def write_extraction(
                 "notes": sum(1 for w in d.warnings if w.level == "info"),
                 "error": d.error,
                 "error_code": d.error_code,
+                "kept_from_previous_run": d.kept_records,
+                "kept_document_id": (d.records[0].provenance.document_id
+                                     if d.kept_records else None),
             }
             for d in result.documents
         ],

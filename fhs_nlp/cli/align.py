@@ -7,7 +7,25 @@ from typing import Annotated
 
 import typer
 
-from fhs_nlp.cli._util import EXIT_INPUT_FAILED, console, emit_report, err_console, print_error
+from fhs_nlp.cli._limits import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_DOCX_MB,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_TIMEOUT,
+    MaxChars,
+    MaxDocxMb,
+    MaxPages,
+    Timeout,
+    limits,
+)
+from fhs_nlp.cli._util import (
+    EXIT_INPUT_FAILED,
+    console,
+    emit_report,
+    print_error,
+    report_target,
+    status,
+)
 from fhs_nlp.errors import FhsError
 
 FORMATS = ("terminal", "json", "md", "html")
@@ -32,6 +50,13 @@ def align_command(
     passage: Annotated[int | None, typer.Option(
         "--passage", "-p", help="Show everything about one passage (its number in the "
         "report)")] = None,
+    max_pages: MaxPages = DEFAULT_MAX_PAGES,
+    max_chars: MaxChars = DEFAULT_MAX_CHARS,
+    max_docx_mb: MaxDocxMb = DEFAULT_MAX_DOCX_MB,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing --out file even if it is not a report of "
+        "this format")] = False,
 ) -> None:
     """Score a draft (verksamhetsplan, förslag) against Framtidens hälsosystem.
 
@@ -44,6 +69,8 @@ def align_command(
 
         fhs-nlp align examples/verksamhetsplan_2027_vardcentralen_linneasand.pdf --format html
     """
+    import time
+
     from fhs_nlp.align import load_aligner
     from fhs_nlp.alignment_report import (
         render_html,
@@ -56,11 +83,27 @@ def align_command(
     if fmt not in FORMATS:
         print_error(f"unknown --format '{fmt}'; choose {', '.join(FORMATS)}")
         raise typer.Exit(2)
+    from fhs_nlp.ingest import read_document
+    from fhs_nlp.limits import time_limit
+
+    limit = limits(max_pages, max_chars, max_docx_mb, timeout)
+    target = None
+    if fmt != "terminal" and passage is None:
+        target = report_target(out, default_dir=Path("out/align") if fmt == "html" else None,
+                               file_name=draft.stem + SUFFIX[fmt], inputs=[draft],
+                               force=force)
     try:
-        with err_console.status("Loading the model and the reference index…"):
+        # the draft is read first: a bad file fails before the model is loaded; the time
+        # limit covers reading and scoring, not loading the model (or building the index)
+        started = time.perf_counter()
+        with status(f"Reading {draft.name}…"), time_limit(limit.timeout, draft):
+            doc = read_document(draft, limits=limit)
+        read_seconds = time.perf_counter() - started
+        with status("Loading the model and the reference index…"):
             aligner = load_aligner(model, index)
-        with err_console.status(f"Scoring {draft.name}…"):
-            report = aligner.align(draft)
+        with status(f"Scoring {draft.name}…"), \
+                time_limit(max(0.001, limit.timeout - read_seconds), draft):
+            report = aligner.align_document(doc)
     except FhsError as error:
         print_error(str(error))
         raise typer.Exit(EXIT_INPUT_FAILED) from error
@@ -75,5 +118,4 @@ def align_command(
         render_terminal(report, console)
         return
     text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](report)
-    emit_report(text, out, default_dir=Path("out/align") if fmt == "html" else None,
-                file_name=draft.stem + SUFFIX[fmt])
+    emit_report(text, target)

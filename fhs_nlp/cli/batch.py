@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from fhs_nlp.batch import BatchInterrupted, BatchResult, DocumentOutcome, run_batch
+from fhs_nlp.cli._limits import DEFAULT_MAX_CHARS, DEFAULT_MAX_DOCX_MB, MaxChars, MaxDocxMb
 from fhs_nlp.cli._util import (
     EXIT_INPUT_FAILED,
     console,
@@ -50,6 +51,8 @@ def batch_command(
     max_pages: Annotated[int, typer.Option(
         "--max-pages", min=1, help="Refuse documents with more pages (E801); text without "
         "pages counts 500 words a page")] = 500,
+    max_chars: MaxChars = DEFAULT_MAX_CHARS,
+    max_docx_mb: MaxDocxMb = DEFAULT_MAX_DOCX_MB,
     force: Annotated[bool, typer.Option(
         "--force", help="Process every document again, even if unchanged")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
@@ -80,7 +83,8 @@ def batch_command(
         try:
             result = run_batch(inputs, out, jobs=jobs, extract=extract, model=model,
                                index_dir=index, timeout=timeout, max_pages=max_pages,
-                               force=force, on_start=on_start, on_result=on_result)
+                               max_chars=max_chars, max_docx_mb=max_docx_mb, force=force,
+                               on_start=on_start, on_result=on_result)
         except BatchInterrupted as interrupt:
             result = interrupt.result
         except FhsError as error:
@@ -104,12 +108,13 @@ def _report(result: BatchResult) -> None:
     for error in result.input_errors:
         print_error(str(error))
     for row in result.failed:
-        code = escape(f"[{row.error_code}]")
-        print_error(f"{code} {escape(row.path)}: {escape(row.reason or '')}")
+        print_error(f"[{row.error_code}] {row.path}: {row.reason or ''}")
     ok = sum(o.ok for o in result.processed)
     done = len(result.processed)
     console.print(f"{done} document(s) processed ({ok} ok, {done - ok} failed) in "
                   f"{result.seconds:.1f} s; {result.skipped} skipped as unchanged "
                   "(--force to redo them)")
     names = ", ".join(p.name for p in result.summary_paths)
-    console.print(f"Wrote {names} and docs/ to {escape(str(result.out_dir))}/")
+    earlier = (f" (with {len(result.earlier_rows)} document(s) of earlier runs)"
+               if result.earlier_rows else "")
+    console.print(f"Wrote {names}{earlier} and docs/ to {escape(str(result.out_dir))}/")

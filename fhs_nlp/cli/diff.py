@@ -7,13 +7,25 @@ from typing import Annotated
 
 import typer
 
+from fhs_nlp.cli._limits import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_DOCX_MB,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_TIMEOUT,
+    MaxChars,
+    MaxDocxMb,
+    MaxPages,
+    Timeout,
+    limits,
+)
 from fhs_nlp.cli._util import (
     EXIT_INPUT_FAILED,
     EXIT_USAGE,
     console,
     emit_report,
-    err_console,
     print_error,
+    report_target,
+    status,
 )
 from fhs_nlp.errors import FhsError
 
@@ -31,6 +43,13 @@ def diff_command(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="File (or folder) to write json/md/html to; default: json and md "
         "are printed, html goes to out/diff/<old>__<new>.diff.html")] = None,
+    max_pages: MaxPages = DEFAULT_MAX_PAGES,
+    max_chars: MaxChars = DEFAULT_MAX_CHARS,
+    max_docx_mb: MaxDocxMb = DEFAULT_MAX_DOCX_MB,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace an existing --out file even if it is not a report of "
+        "this format")] = False,
 ) -> None:
     """Compare two versions of an implementation plan (genomförandeplan), milestone by
     milestone.
@@ -51,9 +70,21 @@ def diff_command(
     if fmt not in FORMATS:
         print_error(f"unknown --format '{fmt}'; choose {', '.join(FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
+    from fhs_nlp.ingest import read_document
+    from fhs_nlp.limits import time_limit
+
+    limit = limits(max_pages, max_chars, max_docx_mb, timeout)
+    target = None
+    if fmt != "terminal":
+        target = report_target(out, default_dir=Path("out/diff") if fmt == "html" else None,
+                               file_name=f"{old.stem}__{new.stem}{SUFFIX[fmt]}",
+                               inputs=[old, new], force=force)
     try:
-        with err_console.status(f"Reading {old.name} and {new.name}…"):
-            report = diff_plans(old, new)
+        with status(f"Reading {old.name} and {new.name}…"), time_limit(limit.timeout, new):
+            old_doc = read_document(old, limits=limit)
+            same = old.resolve() == new.resolve()
+            new_doc = old_doc if same else read_document(new, limits=limit)
+            report = diff_plans(old_doc, new_doc)
     except FhsError as error:
         print_error(str(error))
         raise typer.Exit(EXIT_INPUT_FAILED) from error
@@ -61,5 +92,4 @@ def diff_command(
         render_terminal(report, console)
         return
     text = {"json": render_json, "md": render_markdown, "html": render_html}[fmt](report)
-    emit_report(text, out, default_dir=Path("out/diff") if fmt == "html" else None,
-                file_name=f"{old.stem}__{new.stem}{SUFFIX[fmt]}")
+    emit_report(text, target)

@@ -10,15 +10,29 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from fhs_nlp.cli._limits import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_DOCX_MB,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_TIMEOUT,
+    MaxChars,
+    MaxDocxMb,
+    MaxPages,
+    Timeout,
+    limits,
+)
 from fhs_nlp.cli._util import (
     EXIT_INPUT_FAILED,
     console,
     print_error,
+    print_warning,
     progress_bar,
 )
 from fhs_nlp.errors import FhsError
 from fhs_nlp.output import Format, write_extraction
+from fhs_nlp.outputs_guard import check_output_folder, require_inputs_exist
 from fhs_nlp.pipeline import DocumentResult, ExtractionResult, extract_paths
+from fhs_nlp.previous_run import previous_records
 
 SHOWN_KINDS = (
     ("insatsomrade", "areas"),
@@ -46,6 +60,13 @@ def extract_command(
         bool, typer.Option("--strict", help="Stop at the first input that cannot be read")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table")] = False,
+    max_pages: MaxPages = DEFAULT_MAX_PAGES,
+    max_chars: MaxChars = DEFAULT_MAX_CHARS,
+    max_docx_mb: MaxDocxMb = DEFAULT_MAX_DOCX_MB,
+    timeout: Timeout = DEFAULT_TIMEOUT,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace a file that stands where the --out folder should be")
+    ] = False,
 ) -> None:
     """Extract structured records from FHS strategy documents.
 
@@ -54,7 +75,10 @@ def extract_command(
 
     Writes one file per record kind, warnings.jsonl and a run manifest (inputs with
     content hashes, versions, counts, warnings, timings) to --out. An input that cannot
-    be read is reported and skipped; the exit code is then 1.
+    be read is reported and skipped; the exit code is then 1. A path that does not
+    exist stops the command before anything is written; a run in which no input could
+    be read writes nothing; the records an earlier run in --out extracted from an input
+    this run could not read are kept.
 
     Example:
 
@@ -63,6 +87,13 @@ def extract_command(
     if fmt not in ("jsonl", "csv", "json"):
         print_error(f"unknown --format '{fmt}'; choose jsonl, csv or json")
         raise typer.Exit(2)
+    try:
+        require_inputs_exist(paths)
+        check_output_folder(out, force=force)
+    except FhsError as error:
+        print_error(str(error))
+        raise typer.Exit(EXIT_INPUT_FAILED) from error
+    limit = limits(max_pages, max_chars, max_docx_mb, timeout)
     with progress_bar("Extracting", enabled=not quiet) as progress:
         task = progress.add_task("Extracting", total=None, current="")
 
@@ -74,10 +105,23 @@ def extract_command(
 
         try:
             result = extract_paths(paths, strict=strict, on_start=on_start,
-                                   on_document=on_document)
+                                   on_document=on_document, limits=limit)
         except FhsError as error:
             print_error(str(error))
             raise typer.Exit(EXIT_INPUT_FAILED) from error
+    if not any(d.status != "failure" for d in result.documents):
+        for input_error in result.input_errors:
+            print_error(str(input_error))
+        for doc in result.failed:
+            print_error(doc.error or f"{doc.path}: could not be read")
+        note = f"; {out}/ keeps what it held" if out.exists() else ""
+        print_error(f"no input could be read, so nothing was written{note}")
+        raise typer.Exit(EXIT_INPUT_FAILED)
+    for doc in result.failed:
+        kept = previous_records(out, doc.path)
+        if kept:
+            doc.records = list(kept)
+            doc.kept_records = len(kept)
     try:
         written = write_extraction(
             result, out, cast(Format, fmt), command=_command(paths, out, fmt, strict)
@@ -89,6 +133,9 @@ def extract_command(
         print_error(str(input_error))
     for doc in result.failed:
         print_error(doc.error or f"{doc.path}: could not be read")
+        if doc.kept_records:
+            print_warning(f"kept the {doc.kept_records} records an earlier run in {out}/ "
+                          f"extracted from {doc.path}")
     if not quiet:
         _print_summary(result)
     console.print(f"Wrote {len(written)} files to {escape(str(out))}/")
@@ -96,9 +143,12 @@ def extract_command(
         failed = [str(d.path) for d in result.failed] + [
             str(e.path) for e in result.input_errors if e.path
         ]
+        n_kept = sum(1 for d in result.failed if d.kept_records)
         print_error(
             f"{len(failed)} input(s) failed: {', '.join(failed)}; the other inputs were "
             "extracted and written"
+            + (f"; for {n_kept} of the failed, the records of an earlier run were kept"
+               if n_kept else "")
         )
         raise typer.Exit(EXIT_INPUT_FAILED)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fhs_nlp.extract.column_widths import column_width
 from fhs_nlp.extract.text import (
     TAG_RE,
     Line,
@@ -627,17 +628,16 @@ def _fits_column(block: Block, width: int) -> bool:
 
 
 def _estimate_widths(rows: list[Row]) -> ColumnWidths | None:
-    milestone = [len(ln.text.rstrip()) for r in rows for ln in r.blocks[0].lines]
-    effects = [
-        len(ln.text.rstrip())
-        for r in rows
-        for b in r.blocks[1:]
-        if b.has_tag()
-        for ln in b.lines
-    ]
-    if len(milestone) < 3 or len(effects) < 3:
+    """Each column's width from its wrapped lines (fhs_nlp.extract.column_widths: an
+    edited line in one cell does not move it)."""
+    milestone = [b.texts for r in rows for b in r.blocks[:1]]
+    effects = [b.texts for r in rows for b in r.blocks[1:] if b.has_tag()]
+    if sum(map(len, milestone)) < 3 or sum(map(len, effects)) < 3:
         return None
-    return ColumnWidths(max(milestone), max(effects))
+    milestone_width, effects_width = column_width(milestone), column_width(effects)
+    if milestone_width is None or effects_width is None:
+        return None
+    return ColumnWidths(milestone_width, effects_width)
 
 
 def _group_rows(page: TablePage) -> None:
@@ -723,6 +723,16 @@ def looks_like_row_start(block: Block, widths: ColumnWidths | None = None) -> bo
     if is_bullet(first) or not first[:1].isupper():
         return False
     width = block.width
-    return len(block.first.text.rstrip()) < 0.8 * width and ends_paragraph(
+    first_line = block.first.text.rstrip()
+    # a title line ends before the column does: it is short, or the next line's first
+    # word would have fitted on it (a title made longer by an edit is still a title)
+    following = block.lines[1].stripped.split()
+    fitted = bool(following) and len(first_line) + 1 + len(following[0]) <= width - 4
+    if (len(block.lines) >= 3 and fitted and len(first_line) < 0.8 * width
+            and not ends_paragraph(block.first.text, block.lines[1].text, width)):
+        # a short line that goes on in lower case although the next word would have
+        # fitted: a title broken over two lines by hand; it ends with the second line
+        return ends_paragraph(block.lines[1].text, block.lines[2].text, width)
+    return (len(first_line) < 0.8 * width or fitted) and ends_paragraph(
         block.first.text, block.lines[1].text, width
     )

@@ -17,6 +17,15 @@ from fhs_nlp.errors import (
     UnsupportedFormatError,
 )
 from fhs_nlp.ingest.document import Document, Page, Table, TableCell, build_document
+from fhs_nlp.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_document,
+    check_docx,
+    check_pdf,
+    check_text_file,
+    harden_docx_parser,
+)
 
 __all__ = [
     "Document",
@@ -33,9 +42,20 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx"}
 
 
-def read_document(path: Path, doc_id: str | None = None) -> Document:
-    """Read one file into a :class:`Document`; raise :class:`InputError` if it cannot be."""
-    path = Path(path)
+def read_document(path: Path, doc_id: str | None = None,
+                  limits: Limits | None = None) -> Document:
+    """Read one file into a :class:`Document`; raise :class:`InputError` if it cannot be.
+
+    ``limits`` (default :data:`~fhs_nlp.limits.DEFAULT_LIMITS`) are checked before the
+    file is parsed where the file says enough (PDF page count, sizes of DOCX parts) and
+    on the text read.
+    """
+    document = _read(Path(path), doc_id, limits or DEFAULT_LIMITS)
+    check_document(document, limits or DEFAULT_LIMITS)
+    return document
+
+
+def _read(path: Path, doc_id: str | None, limits: Limits) -> Document:
     if not path.exists():
         raise MissingPathError("does not exist; check the path and try again", path)
     if path.is_dir():
@@ -47,14 +67,18 @@ def read_document(path: Path, doc_id: str | None = None) -> Document:
     if suffix in TEXT_SUFFIXES:
         from fhs_nlp.ingest.text import read_text
 
+        check_text_file(path, limits)
         return read_text(path, doc_id)
     if suffix == ".pdf":
         from fhs_nlp.ingest.pdf import read_pdf
 
+        check_pdf(path, limits)
         return read_pdf(path, doc_id)
     if suffix == ".docx":
         from fhs_nlp.ingest.docx import read_docx
 
+        check_docx(path, limits)
+        harden_docx_parser()
         return read_docx(path, doc_id)
     raise UnsupportedFormatError(
         f"has an unsupported extension '{path.suffix}'; supported are "
