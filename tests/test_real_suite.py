@@ -95,3 +95,23 @@ def test_aligner_on_real_text_says_none_and_finds_the_gaps():
     assert d.strong_as_gap == 0
     assert d.gaps.recall >= 0.98
     assert d.gaps.precision >= 0.89
+
+
+@pytest.mark.slow
+def test_aligner_document_scores_do_not_grow_with_length(tmp_path):
+    """The same real page four times over scores and flags every area as the page does."""
+    from fhs_nlp.align import load_aligner
+    from fhs_nlp.ingest import read_document
+
+    aligner = load_aligner()
+    for name in ("pressmeddelanden__2023__02__252-miljoner-till-regionerna-for-fler-at-"
+                 "lakare.md", "artiklar__2023__06__varden-ska-fungera-aven-i-kris-och-krig.md"):
+        path = REAL / "documents" / name
+        once = aligner.align_document(read_document(path, "once"))
+        text = path.read_text(encoding="utf-8")
+        long_path = tmp_path / f"x4-{name}"
+        long_path.write_text("\n\n".join([text] * 4), encoding="utf-8")
+        four = aligner.align_document(read_document(long_path, "four"))
+        for a, b in zip(once.areas, four.areas, strict=True):
+            assert a.status == b.status, (name, a.area)
+            assert a.score == pytest.approx(b.score, abs=0.2), (name, a.area)
