@@ -93,7 +93,7 @@ def test_cli_eval_bad_gold_is_reported_with_file_and_line(tmp_path, monkeypatch)
 def test_cli_eval_unknown_suite_is_a_usage_error():
     result = runner.invoke(app, ["eval", "--suite", "everything"])
     assert result.exit_code == 2
-    assert "extraction, alignment, all" in result.output
+    assert "extraction, alignment, real, all" in result.output
 
 
 def test_cli_eval_help_has_an_example():

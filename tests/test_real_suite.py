@@ -115,3 +115,22 @@ def test_aligner_document_scores_do_not_grow_with_length(tmp_path):
         for a, b in zip(once.areas, four.areas, strict=True):
             assert a.status == b.status, (name, a.area)
             assert a.score == pytest.approx(b.score, abs=0.2), (name, a.area)
+
+
+def test_eval_real_suite_writes_its_sections(tmp_path):
+    """The real suite through run_eval and the report writers (TF-IDF only: fast)."""
+    from fhs_nlp.evaluate import run_eval
+
+    result = run_eval("real", tmp_path, systems=["tfidf-logreg"])
+    head = result.headline
+    for key in ("accuracy", "area_accuracy", "none_precision", "none_recall", "ece",
+                "gap_precision", "gap_recall", "strong_flagged_as_gap"):
+        assert f"real.tfidf-logreg.test.{key}" in head
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    for title in ("## Real text: passages", "## Real text: per label on test",
+                  "## Real text: documents (gaps)"):
+        assert title in report
+    assert "dev (training set)" in report
+    metrics = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["real"]["systems"]["tfidf-logreg"]["status"] == "ok"
+    assert result.alignment is None and result.extraction is None
