@@ -84,8 +84,10 @@ SWEEP: tuple[Layout, ...] = (
     Layout("rl-repeated", "reportlab", year="stacked", area="repeated", tables="one",
            header="worded"),
     Layout("rl-mergedyear", "reportlab", year="merged", area="merged", tables="one"),
-    Layout("rl-split", "reportlab", year="upright", area="repeated", tables="one",
-           split_rows=True, landscape=False),
+    # (reportlab's splitInRow draws a stray header row at the split: Word's row splits
+    # are swept through LibreOffice instead)
+    Layout("rl-noheader", "reportlab", year="upright", area="repeated", tables="one",
+           landscape=False, repeat_header=False),
     Layout("rl-borderless", "reportlab", year="upright", area="repeated", tables="one",
            ruled=False),
     Layout("docx-onetable", "docx", year="upright", area="merged", tables="one"),

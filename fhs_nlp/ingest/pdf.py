@@ -311,6 +311,21 @@ def _find_tables(page: Any) -> list[_FoundTable]:
     ]
 
 
+def _covered_from_above(table: _FoundTable, r: int, k: int) -> bool:
+    """Is grid position (r, k), where no cell starts, inside a cell of a row above that
+    reaches down into row r (a vertically merged cell)?"""
+    tops = [box[1] for box in table.cells[r] if box is not None]
+    if not tops:
+        return False
+    top = min(tops)
+    for above in range(r - 1, -1, -1):
+        row = table.cells[above]
+        box = row[k] if k < len(row) else None
+        if box is not None:
+            return box[3] > top + 1
+    return False
+
+
 def _cell_lines(chars: list[Char]) -> tuple[list[_Line], bool]:
     """Lines of one cell, and whether the cell is rotated (all its text is).
 
@@ -455,7 +470,8 @@ def _read_page(number: int, page: Any, path: Path) -> _RawPage:
                 heading = 0
                 while heading < len(cl) and cl[heading].bold and not is_rotated:
                     heading += 1
-                cells.append(TableCell(text, bbox, is_rotated, bold_lines=heading))
+                cells.append(TableCell(text, bbox, is_rotated, bold_lines=heading,
+                                       spanned=bbox is None and _covered_from_above(table, r, k)))
             rows.append(cells)
         tables.append(Table(number, rows, table.bbox))
     return _RawPage(
