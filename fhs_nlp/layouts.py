@@ -158,7 +158,7 @@ def _rotated_flowable(text: str, font: str, size: float) -> Any:
     from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Flowable
 
-    class Rotated(Flowable):  # type: ignore[misc]
+    class Rotated(Flowable):
         def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
             return size * 1.2, stringWidth(text, font, size) + 2
 
@@ -319,9 +319,7 @@ def render_word(layout: Layout, rows: Sequence[MilestoneRowSpec], path: Path) ->
     width_cm = 29.7 if layout.landscape else 21.0
     if layout.landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = section.page_height, section.page_width
-        if section.page_width < section.page_height:
-            section.page_width, section.page_height = section.page_height, section.page_width
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin"):
         setattr(section, side, Cm(1.5))
     footer = section.footer.paragraphs[0]

@@ -43,7 +43,9 @@ def extract_command(
         str, typer.Option("--format", "-f", help="jsonl, csv or json")
     ] = "jsonl",
     strict: Annotated[
-        bool, typer.Option("--strict", help="Stop at the first input that cannot be read")
+        bool,
+        typer.Option("--strict", help="Stop at the first input that cannot be read, or whose "
+                     "milestone table was not read fully (W111, W113, W114)"),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table")] = False,
 ) -> None:

@@ -14,8 +14,9 @@ area column. A header that is not recognised must not cost every year of the tab
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from fhs_nlp.ingest.document import Table
+from fhs_nlp.ingest.document import Table, TableCell
 from fhs_nlp.vocabulary import area_by_name
 
 Roles = dict[str, int]
@@ -95,7 +96,9 @@ def _is_year_cell(text: str) -> bool:
     return bool(_YEAR_CELL_RE.match(re.sub(r"\s+", "", text)))
 
 
-def _column_by_content(rows: list, columns: list[int], test) -> int | None:  # type: ignore[no-untyped-def]
+def _column_by_content(
+    rows: list[list[TableCell]], columns: list[int], test: Callable[[str], bool]
+) -> int | None:
     """The first column among ``columns`` whose non-empty cells mostly pass ``test``."""
     for col in columns:
         texts = [row[col].text for row in rows if col < len(row) and row[col].text.strip()]

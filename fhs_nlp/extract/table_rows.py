@@ -215,7 +215,7 @@ def logical_rows(doc: Document) -> tuple[list[LogicalRow], list[Problem]]:
             area = _cell(row, roles, "area")
             if split_area or split_year:
                 carry_from = rows[-1]
-            if split_area:
+            if split_area and carry_from is not None:
                 logical.area_text, logical.area_cell = carry_from.area_text, carry_from.area_cell
                 logical.area_carried = True
             elif area is not None and area.text.strip():
@@ -226,7 +226,7 @@ def logical_rows(doc: Document) -> tuple[list[LogicalRow], list[Problem]]:
                 logical.area_text, logical.area_cell = carry_from.area_text, carry_from.area_cell
                 logical.area_carried = True
             year = _cell(row, roles, "year")
-            if split_year:
+            if split_year and carry_from is not None:
                 logical.year_text, logical.year_cell = carry_from.year_text, carry_from.year_cell
                 logical.year_carried = True
             elif year is not None and year.text.strip():
