@@ -18,8 +18,8 @@ from fhs_nlp.extract.table_roles import header_role
 from fhs_nlp.ingest import read_document
 from fhs_nlp.pipeline import extract_paths
 
-#: layouts the reader does not read yet: it must warn (W114), never return nothing silently
-UNREAD = {"rl-borderless", "lo-borderless"}
+#: layouts the reader does not read yet (none): each must warn (W114), never return nothing
+UNREAD: set[str] = set()
 
 
 @pytest.fixture(scope="session")
@@ -58,14 +58,20 @@ def test_layout_gives_the_text_path_milestones(layout, sweep_files, plan_extract
     assert not lost, [w.message for w in lost]
 
 
-@pytest.mark.parametrize("name", sorted(UNREAD))
-def test_unread_layout_is_reported_not_silent(name, sweep_files):
-    layout = next(x for x in layouts.SWEEP if x.name == name)
-    _, found = _read(sweep_files, layout)
-    if found.milestones:  # the reader learnt it: then it must be exact
-        pytest.fail(f"{name} is read now: move it out of UNREAD")
-    codes = [w.code for w in found.warnings if w.level == "warning"]
-    assert "W114" in codes
+def test_table_the_reader_cannot_read_is_reported_not_silent(sweep_files, monkeypatch):
+    """Without the borderless reader, the borderless table gives no rows: that is a
+    warning naming the page, not an empty result."""
+    from fhs_nlp.ingest import pdf
+
+    layout = next(x for x in layouts.SWEEP if x.name == "rl-borderless")
+    monkeypatch.setattr(pdf, "find_borderless_tables", lambda page, chars, previous: ([], None))
+    path = sweep_files(layout)
+    found = extract_milestones(read_document(path, layout.name))
+    assert found.milestones == []
+    w114 = [w for w in found.warnings if w.code == "W114"]
+    assert w114 and w114[0].level == "warning" and "page 1" in w114[0].message
+    with pytest.raises(IncompleteTableError, match="W114"):
+        extract_paths([path], strict=True)
 
 
 def test_split_rows_are_joined_and_said_so(sweep_files):

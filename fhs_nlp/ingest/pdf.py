@@ -40,6 +40,7 @@ from fhs_nlp.errors import (
     NoTextLayerError,
 )
 from fhs_nlp.ingest.document import Document, Table, TableCell, build_document
+from fhs_nlp.ingest.pdf_borderless import find_borderless_tables
 
 Char = dict[str, Any]
 BBox = tuple[float, float, float, float]
@@ -292,8 +293,12 @@ def _usable(found: Any) -> bool:
     return len(rows) >= 1 and n_cells >= 2 and max(len(r.cells) for r in rows) >= 2
 
 
-def _find_tables(page: Any) -> list[_FoundTable]:
-    """Ruled tables first; tables ruled only horizontally when there is no grid."""
+def _find_tables(
+    page: Any, chars: list[Char] | None = None, state: dict[str, Any] | None = None
+) -> list[_FoundTable]:
+    """Ruled tables first; tables ruled only horizontally when there is no grid; a
+    borderless milestone table from text alignment when there are no rules at all
+    (``state`` carries its columns on to the next page)."""
     found = [t for t in page.find_tables(LINES_SETTINGS) if _usable(t)]
     if not found:
         horizontal = [
@@ -305,6 +310,11 @@ def _find_tables(page: Any) -> list[_FoundTable]:
                 for t in page.find_tables(HORIZONTAL_RULES_SETTINGS)
                 if _usable(t) and len(t.rows) >= 2
             ]
+    if state is not None:
+        previous = state.pop("borderless", None)
+        if not found and chars:
+            tables, state["borderless"] = find_borderless_tables(page, chars, previous)
+            return [_FoundTable(bbox, cells) for bbox, cells in tables]  # type: ignore[arg-type]
     return [
         _FoundTable(_bbox(t.bbox), [[_bbox(c) if c else None for c in row.cells] for row in t.rows])
         for t in found
@@ -407,15 +417,17 @@ def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
     return kept
 
 
-def _page_objects(page: Any) -> tuple[list[Char], int, list[_FoundTable]]:
+def _page_objects(
+    page: Any, state: dict[str, Any] | None = None
+) -> tuple[list[Char], int, list[_FoundTable]]:
     """The library calls for one page; anything they raise means a damaged file."""
     chars = _dedupe(page.chars)
-    return chars, len(page.images), _find_tables(page) if chars else []
+    return chars, len(page.images), _find_tables(page, chars, state) if chars else []
 
 
-def _read_page(number: int, page: Any, path: Path) -> _RawPage:
+def _read_page(number: int, page: Any, path: Path, state: dict[str, Any] | None = None) -> _RawPage:
     try:
-        chars, n_images, found = _page_objects(page)
+        chars, n_images, found = _page_objects(page, state)
     except Exception as exc:  # pdfminer raises many unrelated types on damaged streams
         raise CorruptDocumentError(
             f"is corrupt: page {number} cannot be read ({type(exc).__name__}: {exc}); "
@@ -694,8 +706,9 @@ def read_pdf(path: Path, doc_id: str) -> Document:
                 "download or export it again",
                 path,
             )
+        state: dict[str, Any] = {}  # what one page's tables tell the next
         for number, page in enumerate(pages, start=1):
-            raw.append(_read_page(number, page, path))
+            raw.append(_read_page(number, page, path, state))
             page.close()  # frees the parsed layout: large files stay small in memory
     if not any(p.n_chars for p in raw):
         if any(p.n_images for p in raw):
