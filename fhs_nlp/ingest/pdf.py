@@ -358,6 +358,28 @@ def _cell_text(lines: list[_Line], rotated: bool, normal_gap: float) -> str:
     return _join_lines(lines, normal_gap)
 
 
+def _cell_paragraphs(lines: list[_Line], rotated: bool, normal_gap: float) -> tuple[str, ...]:
+    """A cell's paragraphs, also where no space sets them apart (Word's default spacing
+    in a table cell): a paragraph ends at a wider gap, or where a line stops short of the
+    cell's text width although the next line's first word would have fitted, and the
+    next line starts with a capital or a bullet."""
+    if rotated or not lines:
+        return ()
+    right = max(ln.x1 for ln in lines)
+    paragraphs: list[list[str]] = [[lines[0].text]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        words = line.text.split()
+        head = words[0] if words else ""
+        short = False
+        if head[:1].isupper() or head[:1] in "•▪-–":
+            per_char = (line.x1 - line.x0) / max(1, len(line.text))
+            short = prev.x1 + per_char * (len(head) + 1) < right - 1
+        if short or _paragraph_break(prev, line, normal_gap):
+            paragraphs.append([])
+        paragraphs[-1].append(line.text)
+    return tuple("\n".join(p) for p in paragraphs)
+
+
 def _linearise(table: Table) -> str:
     """Row by row, cell by cell: non-empty cells apart by a blank line, rows likewise."""
     rows = []
@@ -483,7 +505,8 @@ def _read_page(number: int, page: Any, path: Path, state: dict[str, Any] | None 
                 while heading < len(cl) and cl[heading].bold and not is_rotated:
                     heading += 1
                 cells.append(TableCell(text, bbox, is_rotated, bold_lines=heading,
-                                       spanned=bbox is None and _covered_from_above(table, r, k)))
+                                       spanned=bbox is None and _covered_from_above(table, r, k),
+                                       paragraphs=_cell_paragraphs(cl, is_rotated, normal_gap)))
             rows.append(cells)
         tables.append(Table(number, rows, table.bbox))
     return _RawPage(
