@@ -68,7 +68,7 @@ class IncompleteTableError(InputError):
     code = "E108"
 
 
-# --- extraction warnings (W-codes) of the milestone table reader ---
+# --- extraction warnings (W-codes) of the table readers ---
 
 #: code -> (level, meaning). Older codes (W101-W110, W201-W203) are raised where they
 #: are found; these are the table reader's checks that nothing was lost silently.
@@ -79,6 +79,9 @@ TABLE_WARNINGS: dict[str, tuple[str, str]] = {
     "W113": ("warning", "a milestone row was read twice; the repeat was dropped"),
     "W114": ("warning", "the document shows a milestone table header, but no milestone row "
                         "could be read from it"),
+    "W204": ("warning", "an Område cell of the viljeriktning table names no known insatsområde"),
+    "W205": ("warning", "the document shows a viljeriktning table, but none of its rows could "
+                        "be read"),
 }
 #: Warnings after which ``extract --strict`` fails the input: the table was not read fully.
 STRICT_WARNING_CODES = frozenset(c for c, (level, _) in TABLE_WARNINGS.items()

@@ -158,3 +158,47 @@ def test_unrecognised_year_header_found_by_content(tmp_path, plan_extraction):
         m.year for m in plan_extraction.milestones[:12]
     ]
     assert not [w for w in found.warnings if w.level == "warning"]
+
+
+# --- the viljeriktning table ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def strategy(corpus_docs):
+    from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar
+
+    return extract_viljeriktningar(corpus_docs["000"])
+
+
+@pytest.mark.parametrize("layout", [pytest.param(x, id=x.name) for x in layouts.VSWEEP])
+def test_viljeriktning_layout_gives_the_text_path_statements(layout, strategy, tmp_path):
+    """Group, area and statements in cells: merged group cells, statements as bullets or
+    as plain paragraphs, rows split by a page break (LibreOffice)."""
+    from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar
+
+    if layout.engine == "libreoffice" and layouts.soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: `make setup` installs it as root")
+    rows = [
+        (a.group_in_source or a.group, a.name,
+         [v.text for v in strategy.viljeriktningar if v.area == a.name])
+        for a in strategy.areas
+    ]
+    path = layouts.render_viljeriktningar(layout, rows, tmp_path)
+    found = extract_viljeriktningar(read_document(path, layout.name))
+    assert layouts.score_viljeriktningar(found, strategy) == {
+        "recall": 1.0, "precision": 1.0, "group": 1.0
+    }
+    assert [(a.name, a.group) for a in found.areas] == [(a.name, a.group) for a in strategy.areas]
+    assert not [w for w in found.warnings if w.level == "warning"]
+
+
+def test_viljeriktning_table_without_known_areas_is_reported(tmp_path):
+    from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar
+
+    path = synthetic.render_docx(tmp_path / "v.docx", [("table", [
+        ["Grupp", "Område", "Viljeriktning"],
+        ["Processer", "Personcentrering i praktiken 2.0", "Alla ska mötas med respekt"],
+    ])])
+    found = extract_viljeriktningar(read_document(path, "v"))
+    assert found.viljeriktningar == []
+    assert [w.code for w in found.warnings] == ["W204", "W205"]

@@ -45,7 +45,9 @@ from fhs_nlp.ingest.pdf_borderless import find_borderless_tables
 Char = dict[str, Any]
 BBox = tuple[float, float, float, float]
 
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
+              # Word's list bullets drawn from the Symbol and Wingdings fonts
+              "\uf0b7": "•", "\uf0a7": "▪"}
 
 #: Table settings tried first: a grid of ruling lines, as Word draws table borders.
 LINES_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
