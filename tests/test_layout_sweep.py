@@ -58,6 +58,25 @@ def test_layout_gives_the_text_path_milestones(layout, sweep_files, plan_extract
     assert not lost, [w.message for w in lost]
 
 
+#: layouts that cannot be read exactly: years merged over rows in a borderless table look
+#: like rows without a year. They must say so (W111), and lose nothing else.
+LOSSY = (
+    layouts.Layout("lo-borderless-mergedyear", "libreoffice", year="merged", area="merged",
+                   tables="per_area", split_rows=True, ruled=False),
+)
+
+
+@pytest.mark.parametrize("layout", [pytest.param(x, id=x.name) for x in LOSSY])
+def test_layout_that_loses_a_field_says_so(layout, sweep_files, plan_extraction):
+    _, found = _read(sweep_files, layout)
+    score = layouts.score(found.milestones, plan_extraction.milestones, found.warnings)
+    assert (score.recall, score.precision, score.area) == (1.0, 1.0, 1.0), score.line()
+    assert score.year < 1.0  # the years merged over rows are not in those rows' cells
+    w111 = [w for w in found.warnings if w.code == "W111"]
+    assert w111 and w111[0].level == "warning" and "year column" in w111[0].message
+    assert w111[0].provenance is not None and w111[0].provenance.page == 1
+
+
 def test_table_the_reader_cannot_read_is_reported_not_silent(sweep_files, monkeypatch):
     """Without the borderless reader, the borderless table gives no rows: that is a
     warning naming the page, not an empty result."""

@@ -6,8 +6,11 @@ so this path is preferred over :mod:`fhs_nlp.extract.milestone_table`. It produc
 same :class:`TablePage` and :class:`Row` objects, so the rest of the extractor is shared.
 
 Columns are found by their header cells ("År", "Milstolpe", "Effekter …", "Målbilder
-…", "Övergripande effektmål"); the unnamed column left of the year holds the rotated
-insatsområde label, in the first row of each page (the cell spans the page's rows).
+…", "Övergripande effektmål", however wrapped or worded: :mod:`.table_roles`); the
+unnamed column left of the year holds the insatsområde label. :mod:`.table_rows` turns
+the tables of every page into logical rows (merged cells carried, split rows joined);
+here each run of rows of one table and one area becomes a :class:`TablePage`, so each
+row has the area of its own area cell.
 """
 
 from __future__ import annotations

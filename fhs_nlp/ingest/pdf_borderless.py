@@ -166,6 +166,9 @@ def _read_region(
         first_start = starts[0]
         if body_left and min(body_left) < first_start - size:
             starts.insert(0, min(body_left))  # an area column without a header
+        elif previous is not None and previous.edges[0] + 2 < first_start - size:
+            # the area column of the page before, empty here under its merged cell
+            starts.insert(0, previous.edges[0] + 2)
         occupied = _occupancy(region, top, limit, width)
         edges = [starts[0] - 2]
         for k in range(1, len(starts)):
