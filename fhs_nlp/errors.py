@@ -79,6 +79,7 @@ TABLE_WARNINGS: dict[str, tuple[str, str]] = {
     "W113": ("warning", "a milestone row was read twice; the repeat was dropped"),
     "W114": ("warning", "the document shows a milestone table header, but no milestone row "
                         "could be read from it"),
+    "W115": ("warning", "a table row holds two years: two milestone rows were read as one"),
     "W204": ("warning", "an Område cell of the viljeriktning table names no known insatsområde"),
     "W205": ("warning", "the document shows a viljeriktning table, but none of its rows could "
                         "be read"),

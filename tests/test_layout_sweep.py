@@ -221,3 +221,40 @@ def test_viljeriktning_table_without_known_areas_is_reported(tmp_path):
     found = extract_viljeriktningar(read_document(path, "v"))
     assert found.viljeriktningar == []
     assert [w.code for w in found.warnings] == ["W204", "W205"]
+
+
+def test_two_rows_read_as_one_are_flagged(tmp_path, plan_extraction):
+    """A rule line missing between two rows: one cell holds both years, both titles."""
+    body = _rows(plan_extraction, 8)
+    k = next(i for i in range(len(body) - 1)
+             if body[i][1] and body[i + 1][1] and body[i][1] != body[i + 1][1])
+    first, second = body[k], body.pop(k + 1)
+    body[k] = [first[0], f"{first[1]}\n{second[1]}", f"{first[2]}\n{second[2]}",
+               f"{first[3]}\n{second[3]}"]
+    path = _docx_table(tmp_path, body)
+    found = extract_milestones(read_document(path, "plan"))
+    w115 = [w for w in found.warnings if w.code == "W115"]
+    assert w115 and w115[0].level == "warning" and "two milestone rows" in w115[0].message
+    assert f"{first[1]}, {second[1]}" in w115[0].message
+    with pytest.raises(IncompleteTableError, match="W115"):
+        extract_paths([path], strict=True)
+
+
+def test_cli_extract_strict_fails_on_a_table_not_read_fully(tmp_path, plan_extraction):
+    from typer.testing import CliRunner
+
+    from fhs_nlp.cli.main import app
+
+    body = _rows(plan_extraction)
+    for row in body[1:]:
+        row[1] = ""
+    path = _docx_table(tmp_path, body)
+    result = CliRunner().invoke(app, ["extract", str(path), "--out", str(tmp_path / "out"),
+                                      "--strict", "--quiet"])
+    assert result.exit_code == 1
+    assert "E108" in result.output and "W111" in result.output and "plan.docx" in result.output
+    relaxed = CliRunner().invoke(app, ["extract", str(path), "--out", str(tmp_path / "out2"),
+                                       "--quiet"])
+    assert relaxed.exit_code == 0
+    warnings = (tmp_path / "out2" / "warnings.jsonl").read_text(encoding="utf-8")
+    assert "W111" in warnings

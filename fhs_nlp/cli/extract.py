@@ -45,7 +45,7 @@ def extract_command(
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Stop at the first input that cannot be read, or whose "
-                     "milestone table was not read fully (W111, W113, W114)"),
+                     "tables were not read fully (W111, W113-W115, W204, W205)"),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table")] = False,
 ) -> None:

@@ -150,7 +150,14 @@ def _read_table_row(doc: Document, row: LogicalRow, page: TablePage, cursor: int
         if row.year_cell is not None and not row.year_carried:
             year_lines, cursor = _locate(doc, row.year_cell.text.strip(), cursor)
         year = _read_year_digits(re.sub(r"\D", "", row.year_text))
-        if year is None:
+        years = sorted(set(re.findall(r"20\d\d", row.year_text)))
+        if len(years) > 1:
+            page.problems.append(
+                ("W115", f"a table row on page {row.page} holds the years {', '.join(years)}: "
+                 "two milestone rows read as one (a rule line missing between them?); check "
+                 "the row", year_lines)
+            )
+        elif year is None:
             page.problems.append(
                 ("W101", f"year cell '{' '.join(row.year_text.split())}' is not a year",
                  year_lines)
