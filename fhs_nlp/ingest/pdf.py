@@ -368,15 +368,21 @@ def _cell_paragraphs(lines: list[_Line], rotated: bool, normal_gap: float) -> tu
     if rotated or not lines:
         return ()
     right = max(ln.x1 for ln in lines)
+    # the line spacing inside a paragraph (the cell's narrowest gap, or the page's where
+    # every line of the cell is a paragraph of its own): a gap a little wider is the space
+    # a paragraph leaves after it (Word's 2 pt), too small for the page-wide measure
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)]
+    tight = min([*gaps, normal_gap]) if gaps else 0.0
     paragraphs: list[list[str]] = [[lines[0].text]]
     for prev, line in zip(lines, lines[1:], strict=False):
         words = line.text.split()
         head = words[0] if words else ""
-        short = False
+        short = wider = False
         if head[:1].isupper() or head[:1] in "•▪-–":
             per_char = (line.x1 - line.x0) / max(1, len(line.text))
             short = prev.x1 + per_char * (len(head) + 1) < right - 1
-        if short or _paragraph_break(prev, line, normal_gap):
+            wider = line.top - prev.bottom > tight + max(1.0, 0.12 * min(prev.size, line.size))
+        if short or wider or _paragraph_break(prev, line, normal_gap):
             paragraphs.append([])
         paragraphs[-1].append(line.text)
     return tuple("\n".join(p) for p in paragraphs)
