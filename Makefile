@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE ?= 1
 
 EXAMPLE := examples/verksamhetsplan_2027_vardcentralen_linneasand.pdf
 
-.PHONY: setup run extract eval test test-fast lint typecheck bench schema clean
+.PHONY: system-deps setup run extract eval test test-fast lint typecheck bench schema clean
 
 # torch is installed first and pinned: torch==2.13.0 is the CPU build on this machine's
 # disk; any other request for torch pulls a CUDA build of several GB.
@@ -18,7 +18,19 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+# LibreOffice converts the Word layouts of the layout sweep to PDF (tests skip those
+# layouts, saying why, where it is missing). Installed only where soffice is missing and
+# apt-get can run (CI runs as root); elsewhere a note says how to get it.
+system-deps:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui poppler-utils; \
+	  else \
+	    echo "note: LibreOffice (soffice) missing; the LibreOffice layouts of the sweep will be skipped (apt-get install libreoffice-writer-nogui)"; \
+	  fi; \
+	fi
+
+setup: system-deps $(VENV)/.installed
 
 # The main job: score the bundled example draft (the first run builds the reference
 # index and trains the classifier, about two minutes), and write its HTML report.

@@ -3,9 +3,12 @@
 Prints pages per second for the full fhs-nlp extraction of the PDFs (read_pdf with
 rotated text, furniture and tables, then every extraction stage) next to bare
 pdfplumber ``extract_text`` on the same PDFs, measured in the same run, and the
-throughput on the corpus texts. Figures are medians of --repeat runs.
+throughput on the corpus texts. A second set of PDFs is the layout sweep
+(fhs_nlp.layouts: Tabell 1 in ruled, merged, split and borderless layouts, drawn by
+reportlab and by LibreOffice where it is installed). Figures are medians of --repeat
+runs.
 
-    python bench/bench_extract.py [--repeat 3]
+    python bench/bench_extract.py [--repeat 3] [--no-layouts]
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 import pdfplumber  # noqa: E402
 from _timing import median_time  # noqa: E402  (bench/ is on sys.path)
 
-from fhs_nlp import synthetic  # noqa: E402
+from fhs_nlp import layouts, synthetic  # noqa: E402
 from fhs_nlp.extract.milestones import extract_milestones  # noqa: E402
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar  # noqa: E402
 from fhs_nlp.ingest import read_document  # noqa: E402
@@ -57,6 +60,17 @@ def make_pdfs(folder: Path) -> list[Path]:
     return pdfs
 
 
+def make_layout_pdfs(folder: Path) -> list[Path]:
+    """The PDFs of the layout sweep (Word read as Word is left out: it is no PDF)."""
+    plan = extract_milestones(read_document(TEXTS[2], "002"))
+    rows = synthetic.rows_from_records(plan.milestones)
+    return [
+        layouts.render(layout, rows, folder)
+        for layout in layouts.SWEEP
+        if layout.engine == "reportlab" or (layout.engine == "libreoffice" and layouts.soffice())
+    ]
+
+
 def bare_pdfplumber(pdfs: list[Path]) -> None:
     for path in pdfs:
         with pdfplumber.open(path) as pdf:
@@ -72,6 +86,7 @@ def fhs_extract(pdfs: list[Path]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-layouts", action="store_true", help="skip the layout sweep")
     args = parser.parse_args()
     extract_document(read_document(TEXTS[3], "003"))  # load the spaCy pipeline once
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,6 +97,14 @@ def main() -> None:
                 pages += len(pdf.pages)
         baseline = median_time(lambda: bare_pdfplumber(pdfs), args.repeat)
         ours = median_time(lambda: fhs_extract(pdfs), args.repeat)
+        sweep = [] if args.no_layouts else make_layout_pdfs(Path(tmp) / "layouts")
+        sweep_pages = 0
+        for path in sweep:
+            with pdfplumber.open(path) as pdf:
+                sweep_pages += len(pdf.pages)
+        if sweep:
+            sweep_base = median_time(lambda: bare_pdfplumber(sweep), args.repeat)
+            sweep_ours = median_time(lambda: fhs_extract(sweep), args.repeat)
     text_time = median_time(lambda: extract_paths(TEXTS), args.repeat)
     text_lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in TEXTS)
     print(f"PDFs: {len(pdfs)} files, {pages} pages (median of {args.repeat} runs)")
@@ -90,6 +113,13 @@ def main() -> None:
     )
     print(f"  fhs-nlp read + extract:             {ours:6.2f} s  {pages / ours:7.1f} pages/s")
     print(f"  ratio fhs-nlp / baseline time:      {ours / baseline:6.2f}x")
+    if sweep:
+        print(f"Layout sweep PDFs: {len(sweep)} files, {sweep_pages} pages")
+        print(f"  pdfplumber extract_text (baseline): {sweep_base:6.2f} s  "
+              f"{sweep_pages / sweep_base:7.1f} pages/s")
+        print(f"  fhs-nlp read + extract:             {sweep_ours:6.2f} s  "
+              f"{sweep_pages / sweep_ours:7.1f} pages/s")
+        print(f"  ratio fhs-nlp / baseline time:      {sweep_ours / sweep_base:6.2f}x")
     print(f"Texts: {len(TEXTS)} files, {text_lines} lines")
     print(
         f"  fhs-nlp extract:                    {text_time:6.2f} s  "

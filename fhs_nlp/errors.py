@@ -61,6 +61,34 @@ class EmptyDocumentError(InputError):
     code = "E107"
 
 
+class IncompleteTableError(InputError):
+    """``extract --strict``: a table of the document was not read fully (one of
+    :data:`STRICT_WARNING_CODES` was raised for it)."""
+
+    code = "E108"
+
+
+# --- extraction warnings (W-codes) of the table readers ---
+
+#: code -> (level, meaning). Older codes (W101-W110, W201-W203) are raised where they
+#: are found; these are the table reader's checks that nothing was lost silently.
+TABLE_WARNINGS: dict[str, tuple[str, str]] = {
+    "W111": ("warning", "a column of the milestone table (year, area or effects) is empty on "
+                        "most rows, or the table has no recognisable year column"),
+    "W112": ("info", "a row split by a page break was joined back to the row it continues"),
+    "W113": ("warning", "a milestone row was read twice; the repeat was dropped"),
+    "W114": ("warning", "the document shows a milestone table header, but no milestone row "
+                        "could be read from it"),
+    "W115": ("warning", "a table row holds two years: two milestone rows were read as one"),
+    "W204": ("warning", "an Område cell of the viljeriktning table names no known insatsområde"),
+    "W205": ("warning", "the document shows a viljeriktning table, but none of its rows could "
+                        "be read"),
+}
+#: Warnings after which ``extract --strict`` fails the input: the table was not read fully.
+STRICT_WARNING_CODES = frozenset(c for c, (level, _) in TABLE_WARNINGS.items()
+                                 if level == "warning")
+
+
 class OutputError(FhsError):
     """An output location that cannot be written."""
 

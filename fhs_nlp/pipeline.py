@@ -18,7 +18,12 @@ from typing import Literal
 
 from fhs_nlp._version import __version__
 from fhs_nlp.corpus import corpus_entry_for
-from fhs_nlp.errors import DocumentTimeoutError, InputError
+from fhs_nlp.errors import (
+    STRICT_WARNING_CODES,
+    DocumentTimeoutError,
+    IncompleteTableError,
+    InputError,
+)
 from fhs_nlp.extract.fokus import extract_fokusforflyttningar, link_shifts
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar, link_versions
@@ -235,6 +240,18 @@ def _extract_file(
             seconds=time.perf_counter() - started,
         )
     result.seconds = time.perf_counter() - started
+    if strict:
+        lost = [w for w in result.warnings
+                if w.code in STRICT_WARNING_CODES and w.level == "warning"]
+        if lost:
+            where = f" (page {lost[0].provenance.page})" if lost[0].provenance and \
+                lost[0].provenance.page else ""
+            raise IncompleteTableError(
+                f"a table was not read fully{where}: [{lost[0].code}] {lost[0].message}"
+                + (f"; and {len(lost) - 1} more such warning(s)" if len(lost) > 1 else "")
+                + "; without --strict the records that were read are written with the warnings",
+                path,
+            )
     return result
 
 

@@ -57,7 +57,9 @@ def extract_command(
         str, typer.Option("--format", "-f", help="jsonl, csv or json")
     ] = "jsonl",
     strict: Annotated[
-        bool, typer.Option("--strict", help="Stop at the first input that cannot be read")
+        bool,
+        typer.Option("--strict", help="Stop at the first input that cannot be read, or whose "
+                     "tables were not read fully (W111, W113-W115, W204, W205)"),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary table")] = False,
     max_pages: MaxPages = DEFAULT_MAX_PAGES,

@@ -6,8 +6,11 @@ so this path is preferred over :mod:`fhs_nlp.extract.milestone_table`. It produc
 same :class:`TablePage` and :class:`Row` objects, so the rest of the extractor is shared.
 
 Columns are found by their header cells ("År", "Milstolpe", "Effekter …", "Målbilder
-…", "Övergripande effektmål"); the unnamed column left of the year holds the rotated
-insatsområde label, in the first row of each page (the cell spans the page's rows).
+…", "Övergripande effektmål", however wrapped or worded: :mod:`.table_roles`); the
+unnamed column left of the year holds the insatsområde label. :mod:`.table_rows` turns
+the tables of every page into logical rows (merged cells carried, split rows joined);
+here each run of rows of one table and one area becomes a :class:`TablePage`, so each
+row has the area of its own area cell.
 """
 
 from __future__ import annotations
@@ -23,64 +26,83 @@ from fhs_nlp.extract.milestone_table import (
     _read_year_digits,
     bullet_blocks,
 )
+from fhs_nlp.extract.table_roles import compact, header_columns
+from fhs_nlp.extract.table_rows import LogicalRow, column_problems, logical_rows, roles_present
 from fhs_nlp.extract.text import Line, split_lines
-from fhs_nlp.ingest.document import Document, Table
+from fhs_nlp.ingest.document import Document, TableCell
 from fhs_nlp.vocabulary import area_by_name, effektmal_by_name
 
-Roles = dict[str, int]
-
-
-def header_columns(table: Table) -> tuple[int, Roles] | None:
-    """(header row index, role -> column index) if ``table`` is a milestone table."""
-    for index, row in enumerate(table.rows[:3]):
-        texts = [" ".join(cell.text.split()) for cell in row]
-        roles: Roles = {}
-        for col, text in enumerate(texts):
-            lower = text.lower()
-            if re.fullmatch(r"år(\s+\S+)?", lower):
-                roles["year"] = col
-            elif lower.startswith("milstolpe"):
-                roles["milestone"] = col
-            elif lower.startswith("effekt"):
-                roles["effects"] = col
-            elif "målbild" in lower:
-                roles["malbild"] = col
-            elif "effektmål" in lower:
-                roles["effektmal"] = col
-        if "milestone" in roles and "effects" in roles:
-            unnamed = [c for c, t in enumerate(texts) if not t and c not in roles.values()]
-            left = [c for c in unnamed if c < roles.get("year", roles["milestone"])]
-            if left:
-                roles["area"] = left[0]
-            return index, roles
-    return None
+__all__ = ["header_columns", "pages_from_cells"]
 
 
 def pages_from_cells(doc: Document) -> list[TablePage] | None:
-    """The milestone table as :class:`TablePage` objects, or None if no page has one."""
+    """The milestone table as :class:`TablePage` objects, or None if no page has one.
+
+    One :class:`TablePage` per run of rows of one table and one area: the area of each
+    row comes from its own (merged) area cell, not from the first row of its page.
+    """
+    rows, problems = logical_rows(doc)
+    if not rows:
+        return None
+    problems += column_problems(rows, roles_present(rows))
     pages: list[TablePage] = []
     cursor = 0
-    for page in doc.pages:
-        for table in page.tables:
-            found = header_columns(table)
-            if found is None:
-                continue
-            header_index, roles = found
-            cursor = max(cursor, page.char_start)
-            table_page = TablePage(index=len(pages), first_line=doc.line_of(cursor))
-            table_page.rows_source = []  # type: ignore[attr-defined]
-            for row in table.rows[header_index + 1 :]:
-                cursor = _read_table_row(doc, row, roles, table_page, cursor)
-            if table_page.rows or table_page.area_marker is not None:
-                pages.append(table_page)
-    return pages or None
+    current: TablePage | None = None
+    current_key: tuple[tuple[int, int], str] | None = None
+    for row in rows:
+        key = (row.table_key, compact(row.area_text))
+        if current is None or key != current_key:
+            cursor = max(cursor, doc.pages[row.page - 1].char_start)
+            current = TablePage(index=len(pages), first_line=doc.line_of(cursor))
+            current.rows_source = []  # type: ignore[attr-defined]
+            pages.append(current)
+            current_key = key
+            if row.area_text:
+                cursor = _set_area(doc, row, current, cursor)
+        cursor = _read_table_row(doc, row, current, cursor)
+    pages = [p for p in pages if p.rows or p.area_marker is not None]
+    if not pages:
+        return None
+    for code, message, page_number in problems:
+        pages[_page_for(pages, doc, page_number)].problems.append(
+            (code, message, _page_lines(doc, page_number))
+        )
+    return pages
 
 
-def _cell(row: list, roles: Roles, role: str) -> str:
-    index = roles.get(role)
-    if index is None or index >= len(row):
-        return ""
-    return row[index].text.strip()
+def _page_for(pages: list[TablePage], doc: Document, page_number: int | None) -> int:
+    """The table page a document page's problem is filed under (for its provenance)."""
+    if page_number is None:
+        return 0
+    start = doc.pages[page_number - 1].char_start
+    best = 0
+    for i, page in enumerate(pages):
+        if doc.line_span(page.first_line)[0] <= start or i == 0:
+            best = i
+    return best
+
+
+def _page_lines(doc: Document, page_number: int | None) -> list[Line]:
+    """The first line of a document page, for a problem's provenance."""
+    if page_number is None or not doc.has_page_numbers:
+        return []
+    page = doc.pages[page_number - 1]
+    first = split_lines(page.text[:200], doc.line_of(page.char_start), page.char_start)
+    return first[:1]
+
+
+def _set_area(doc: Document, row: LogicalRow, page: TablePage, cursor: int) -> int:
+    label = row.area_text
+    lines: list[Line] = []
+    if row.area_cell is not None and not row.area_carried:
+        lines, cursor = _locate(doc, row.area_cell.text.strip(), cursor)
+    continued = bool(_FORTS_RE.search(label))
+    page.area_marker = AreaMarker(
+        label, area_by_name(_FORTS_RE.sub("", label).strip()), continued, lines
+    )
+    if page.area_marker.area is None:
+        page.problems.append(("W102", f"area label '{label}' names no known insatsområde", lines))
+    return cursor
 
 
 def _locate(doc: Document, text: str, cursor: int) -> tuple[list[Line], int]:
@@ -108,38 +130,54 @@ def _blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
-def _read_table_row(doc: Document, row: list, roles: Roles, page: TablePage, cursor: int) -> int:
-    area_text = _cell(row, roles, "area")
-    if area_text:
-        lines, cursor = _locate(doc, area_text, cursor)
-        label = " ".join(area_text.split())
-        continued = bool(_FORTS_RE.search(label))
-        page.area_marker = AreaMarker(
-            label, area_by_name(_FORTS_RE.sub("", label).strip()), continued, lines
-        )
-        if page.area_marker.area is None:
-            page.problems.append(
-                ("W102", f"area label '{label}' names no known insatsområde", lines)
-            )
-    year_text = _cell(row, roles, "year")
+def _cell_blocks(doc: Document, cell: TableCell, cursor: int) -> tuple[list[Block], int]:
+    """Paragraphs of a cell: by the cell's own paragraphs where the reader knows them
+    (Word), else by its blank lines."""
+    if cell.paragraphs and len(cell.paragraphs) > 1:
+        blocks = []
+        for paragraph in cell.paragraphs:
+            lines, cursor = _locate(doc, paragraph, cursor)
+            blocks.extend(_blocks(lines))
+        return blocks, cursor
+    lines, cursor = _locate(doc, cell.text.strip(), cursor)
+    return _blocks(lines), cursor
+
+
+def _read_table_row(doc: Document, row: LogicalRow, page: TablePage, cursor: int) -> int:
     year_lines: list[Line] = []
     year = None
-    if year_text:
-        year_lines, cursor = _locate(doc, year_text, cursor)
-        year = _read_year_digits(re.sub(r"\D", "", year_text))
-        if year is None:
-            page.problems.append(("W101", f"year cell '{year_text}' is not a year", year_lines))
-    milestone_text = _cell(row, roles, "milestone")
-    effects_text = _cell(row, roles, "effects")
+    if row.year_text:
+        if row.year_cell is not None and not row.year_carried:
+            year_lines, cursor = _locate(doc, row.year_cell.text.strip(), cursor)
+        year = _read_year_digits(re.sub(r"\D", "", row.year_text))
+        years = sorted(set(re.findall(r"20\d\d", row.year_text)))
+        if len(years) > 1:
+            page.problems.append(
+                ("W115", f"a table row on page {row.page} holds the years {', '.join(years)}: "
+                 "two milestone rows read as one (a rule line missing between them?); check "
+                 "the row", year_lines)
+            )
+        elif year is None:
+            page.problems.append(
+                ("W101", f"year cell '{' '.join(row.year_text.split())}' is not a year",
+                 year_lines)
+            )
     blocks: list[Block] = []
-    if milestone_text:
-        lines, cursor = _locate(doc, milestone_text, cursor)
-        blocks.append(Block([ln for ln in lines if not ln.blank]))
-    if effects_text:
-        lines, cursor = _locate(doc, effects_text, cursor)
-        blocks.extend(_blocks(lines))
-    if blocks and milestone_text:
-        bold = row[roles["milestone"]].bold_lines
+    milestone_cells = [c for c in row.parts.get("milestone", []) if c.text.strip()]
+    milestone_lines: list[Line] = []
+    for cell in milestone_cells:
+        lines, cursor = _locate(doc, cell.text.strip(), cursor)
+        milestone_lines += [ln for ln in lines if not ln.blank]
+    if milestone_lines:
+        blocks.append(Block(milestone_lines))
+    for k, cell in enumerate(c for c in row.parts.get("effects", []) if c.text.strip()):
+        found, cursor = _cell_blocks(doc, cell, cursor)
+        if k and found and len(blocks) > 1 and _continues_effect(blocks[-1], found[0]):
+            blocks[-1] = Block(blocks[-1].lines + found[0].lines)
+            found = found[1:]
+        blocks.extend(found)
+    if milestone_lines:
+        bold = _title_lines(milestone_cells)
         page.rows.append(
             Row(page_index=page.index, blocks=blocks, year=year, year_lines=year_lines,
                 year_before_title=True, from_cells=True, title_lines=bold)
@@ -147,17 +185,39 @@ def _read_table_row(doc: Document, row: list, roles: Roles, page: TablePage, cur
     elif blocks or year is not None:
         where = (blocks[0].lines if blocks else year_lines)[:1]
         page.problems.append(
-            ("W103", "a table row has no milestone cell; its effects are not attached", where)
+            ("W103", f"a table row on page {row.page} has no milestone cell; its effects are "
+             "not attached", where)
         )
-    malbild_text = _cell(row, roles, "malbild")
-    if malbild_text and not page.malbild:
-        lines, cursor = _locate(doc, malbild_text, cursor)
+    malbild = row.text("malbild")
+    if malbild and not page.malbild:
+        lines, cursor = _locate(doc, malbild, cursor)
         page.malbild = bullet_blocks(_blocks(lines))
-    effektmal_text = _cell(row, roles, "effektmal")
-    if effektmal_text and not page.effektmal:
-        lines, cursor = _locate(doc, effektmal_text, cursor)
+    effektmal = row.text("effektmal")
+    if effektmal and not page.effektmal:
+        lines, cursor = _locate(doc, effektmal, cursor)
         page.effektmal.extend(_effektmal_names([ln for ln in lines if not ln.blank]))
     return cursor
+
+
+def _title_lines(cells: list[TableCell]) -> int:
+    """Bold lines that start a milestone cell, over the parts of a row a page break split:
+    a title cut by the break goes on in bold at the top of the next page."""
+    total = 0
+    for cell in cells:
+        lines = [t for t in cell.text.strip().split("\n") if t.strip()]
+        total += cell.bold_lines
+        if cell.bold_lines < len(lines):
+            break
+    return total
+
+
+def _continues_effect(last: Block, first: Block) -> bool:
+    """Does the first effect after a page break continue the last one before it? Only
+    where the text says so: it starts in lowercase or with its tag, or the last one
+    stopped at a comma or dash."""
+    head = first.first.stripped
+    tail = last.last.text.rstrip()
+    return head[:1].islower() or head.startswith("(") or tail.endswith((",", ";", "–", "-"))
 
 
 def _effektmal_names(lines: list[Line]) -> list[tuple[str, str, list[Line]]]:

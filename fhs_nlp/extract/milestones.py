@@ -19,8 +19,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from fhs_nlp.errors import TABLE_WARNINGS
 from fhs_nlp.extract.milestone_cells import pages_from_cells
 from fhs_nlp.extract.milestone_table import Block, Row, TablePage, bullet_blocks, segment_table
+from fhs_nlp.extract.table_checks import unread_table_warnings
 from fhs_nlp.extract.text import (
     TAG_RE,
     Line,
@@ -55,7 +57,7 @@ def extract_milestones(doc: Document) -> MilestoneExtraction:
     if pages is None:
         table = segment_table(split_lines(doc.text))
         if table is None:
-            return MilestoneExtraction([], [], [], [])
+            return MilestoneExtraction([], [], [], unread_table_warnings(doc))
         pages = table.pages
     warnings: list[ExtractionWarning] = []
     for page in pages:
@@ -68,6 +70,8 @@ def extract_milestones(doc: Document) -> MilestoneExtraction:
             milestone = _read_row(doc, row, areas[page.index], len(milestones) + 1, warnings)
             if milestone is not None:
                 milestones.append(milestone)
+    if not milestones:
+        warnings += unread_table_warnings(doc)
     malbilder = _read_malbilder(doc, pages, areas, warnings)
     effektmal = _read_effektmal(doc, pages)
     return MilestoneExtraction(milestones, malbilder, effektmal, warnings)
@@ -381,7 +385,9 @@ def _read_effektmal(doc: Document, pages: list[TablePage]) -> list[Effektmal]:
 
 
 #: Codes that report a fact of the source rather than something the reader failed at.
-INFO_CODES = frozenset({"W104", "W110"})
+INFO_CODES = frozenset({"W104", "W110"}) | {
+    code for code, (level, _) in TABLE_WARNINGS.items() if level == "info"
+}
 
 
 def _warning(doc: Document, code: str, message: str, lines: list[Line]) -> ExtractionWarning:

@@ -69,8 +69,9 @@ def join_lines(parts: list[str]) -> str:
 
     A line ending in a hyphen joins the next without a space, keeping the hyphen
     ("helhets-" + "orienterad" -> "helhets-orienterad", "IT-" + "stöd"), except before
-    "och", "eller", "samt" or a comma, where the hyphen is a Swedish suspended compound
-    ("hälso-" + "och sjukvård" -> "hälso- och sjukvård").
+    "och", "eller", "samt", "som" or a comma, where the hyphen is a Swedish suspended
+    compound ("hälso-" + "och sjukvård" -> "hälso- och sjukvård", "såväl ett hälso-" +
+    "som vårdutbud").
     """
     out = ""
     for raw in parts:
@@ -80,7 +81,7 @@ def join_lines(parts: list[str]) -> str:
         if not out:
             out = part
         elif out.endswith("-") and not out.endswith(" -") and not re.match(
-            r"(och|eller|samt)\b|,", part
+            r"(och|eller|samt|som)\b|,", part
         ):
             out += part
         else:

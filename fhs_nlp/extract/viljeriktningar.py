@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from fhs_nlp.extract.linking import link_statements
 from fhs_nlp.extract.text import Line, is_bullet, join_lines, split_lines, strip_bullet
+from fhs_nlp.extract.viljeriktning_cells import rows_from_cells, unread_table_warning
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.records import ExtractionWarning, Insatsomrade, Viljeriktning
 from fhs_nlp.vocabulary import AREAS, Area, area_by_name, group_by_name
@@ -90,8 +91,13 @@ class ViljeriktningExtraction:
 
 
 def extract_viljeriktningar(doc: Document) -> ViljeriktningExtraction:
-    lines = split_lines(doc.text)
-    rows, warnings = _find_rows(doc, lines)
+    from_cells = rows_from_cells(doc)
+    if from_cells is not None and from_cells[0]:
+        rows, warnings = from_cells
+    else:
+        rows, warnings = _find_rows(doc, split_lines(doc.text))
+        if from_cells is not None and not rows:
+            warnings = [*from_cells[1], *warnings, unread_table_warning(doc)]
     areas: list[Insatsomrade] = []
     statements: list[Viljeriktning] = []
     for row in rows:

@@ -32,6 +32,13 @@ class TableCell:
     rotated: bool = False
     #: how many of the cell's first lines are set in bold (a title), where the reader knows
     bold_lines: int = 0
+    #: covered by a cell merged down from a row above (Word ``w:vMerge``, or a PDF cell
+    #: whose extent reaches into this row): its value is that cell's
+    spanned: bool = False
+    #: the cell's paragraphs, where the reader can tell them (Word paragraphs; in a PDF,
+    #: lines grouped by spacing and by where a line stops short); in ``text`` they may be
+    #: apart by a single line break only, like the lines of one paragraph
+    paragraphs: tuple[str, ...] = ()
 
 
 @dataclass

@@ -152,6 +152,26 @@ def _blocks_text(blocks: list[_Block], *, cell: bool = False) -> str:
     return "".join(parts)
 
 
+def _run_bold(run: Any) -> bool:
+    r_pr = run.find(f"{_W}rPr")
+    b = r_pr.find(f"{_W}b") if r_pr is not None else None
+    return b is not None and b.get(f"{_W}val", "true") not in ("0", "false")
+
+
+def _bold_lines(tc: Any) -> int:
+    """How many of a cell's first lines are bold (direct run formatting): its title."""
+    lines = 0
+    for p in tc.iterchildren(f"{_W}p"):
+        runs = [r for r in p.iter(f"{_W}r") if "".join(t.text or "" for t in r.iter(f"{_W}t"))]
+        if not runs:
+            continue
+        if not all(_run_bold(r) for r in runs):
+            break
+        lines += 1 + sum(1 for r in runs for br in r.iter(f"{_W}br")
+                         if br.get(f"{_W}type") in (None, "textWrapping"))
+    return lines
+
+
 def _linearise(rows: list[list[TableCell]]) -> str:
     out = []
     for row in rows:
@@ -212,13 +232,16 @@ class _Reader:
                     v_merge = tc_pr.find(f"{_W}vMerge")
                     continued = v_merge is not None and v_merge.get(f"{_W}val") != "restart"
                 text = ""
+                paragraphs: tuple[str, ...] = ()
                 if not continued:
                     cell = self._cell_cls(tc, parent)
                     blocks = [
                         b for b in self._walk(tc, cell, breaks=False) if isinstance(b, _Block)
                     ]
                     text = _blocks_text(blocks, cell=True)
-                cells.append(TableCell(text))
+                    paragraphs = tuple(b.text for b in blocks if b.text.strip())
+                cells.append(TableCell(text, spanned=continued, paragraphs=paragraphs,
+                                       bold_lines=0 if continued else _bold_lines(tc)))
                 cells.extend(TableCell("") for _ in range(span - 1))
             rows.append(cells)
         return Table(0, rows)  # the page is set once pages are known

@@ -40,11 +40,14 @@ from fhs_nlp.errors import (
     NoTextLayerError,
 )
 from fhs_nlp.ingest.document import Document, Table, TableCell, build_document
+from fhs_nlp.ingest.pdf_borderless import find_borderless_tables
 
 Char = dict[str, Any]
 BBox = tuple[float, float, float, float]
 
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
+              # Word's list bullets drawn from the Symbol and Wingdings fonts
+              "\uf0b7": "•", "\uf0a7": "▪"}
 
 #: Table settings tried first: a grid of ruling lines, as Word draws table borders.
 LINES_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -292,8 +295,12 @@ def _usable(found: Any) -> bool:
     return len(rows) >= 1 and n_cells >= 2 and max(len(r.cells) for r in rows) >= 2
 
 
-def _find_tables(page: Any) -> list[_FoundTable]:
-    """Ruled tables first; tables ruled only horizontally when there is no grid."""
+def _find_tables(
+    page: Any, chars: list[Char] | None = None, state: dict[str, Any] | None = None
+) -> list[_FoundTable]:
+    """Ruled tables first; tables ruled only horizontally when there is no grid; a
+    borderless milestone table from text alignment when there are no rules at all
+    (``state`` carries its columns on to the next page)."""
     found = [t for t in page.find_tables(LINES_SETTINGS) if _usable(t)]
     if not found:
         horizontal = [
@@ -305,10 +312,30 @@ def _find_tables(page: Any) -> list[_FoundTable]:
                 for t in page.find_tables(HORIZONTAL_RULES_SETTINGS)
                 if _usable(t) and len(t.rows) >= 2
             ]
+    if state is not None:
+        previous = state.pop("borderless", None)
+        if not found and chars:
+            tables, state["borderless"] = find_borderless_tables(page, chars, previous)
+            return [_FoundTable(bbox, cells) for bbox, cells in tables]  # type: ignore[arg-type]
     return [
         _FoundTable(_bbox(t.bbox), [[_bbox(c) if c else None for c in row.cells] for row in t.rows])
         for t in found
     ]
+
+
+def _covered_from_above(table: _FoundTable, r: int, k: int) -> bool:
+    """Is grid position (r, k), where no cell starts, inside a cell of a row above that
+    reaches down into row r (a vertically merged cell)?"""
+    tops = [box[1] for box in table.cells[r] if box is not None]
+    if not tops:
+        return False
+    top = min(tops)
+    for above in range(r - 1, -1, -1):
+        row = table.cells[above]
+        box = row[k] if k < len(row) else None
+        if box is not None:
+            return box[3] > top + 1
+    return False
 
 
 def _cell_lines(chars: list[Char]) -> tuple[list[_Line], bool]:
@@ -331,6 +358,34 @@ def _cell_text(lines: list[_Line], rotated: bool, normal_gap: float) -> str:
     if rotated:
         return " ".join(ln.text for ln in lines)
     return _join_lines(lines, normal_gap)
+
+
+def _cell_paragraphs(lines: list[_Line], rotated: bool, normal_gap: float) -> tuple[str, ...]:
+    """A cell's paragraphs, also where no space sets them apart (Word's default spacing
+    in a table cell): a paragraph ends at a wider gap, or where a line stops short of the
+    cell's text width although the next line's first word would have fitted, and the
+    next line starts with a capital or a bullet."""
+    if rotated or not lines:
+        return ()
+    right = max(ln.x1 for ln in lines)
+    # the line spacing inside a paragraph (the cell's narrowest gap, or the page's where
+    # every line of the cell is a paragraph of its own): a gap a little wider is the space
+    # a paragraph leaves after it (Word's 2 pt), too small for the page-wide measure
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:], strict=False)]
+    tight = min([*gaps, normal_gap]) if gaps else 0.0
+    paragraphs: list[list[str]] = [[lines[0].text]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        words = line.text.split()
+        head = words[0] if words else ""
+        short = wider = False
+        if head[:1].isupper() or head[:1] in "•▪-–":
+            per_char = (line.x1 - line.x0) / max(1, len(line.text))
+            short = prev.x1 + per_char * (len(head) + 1) < right - 1
+            wider = line.top - prev.bottom > tight + max(1.0, 0.12 * min(prev.size, line.size))
+        if short or wider or _paragraph_break(prev, line, normal_gap):
+            paragraphs.append([])
+        paragraphs[-1].append(line.text)
+    return tuple("\n".join(p) for p in paragraphs)
 
 
 def _linearise(table: Table) -> str:
@@ -392,15 +447,17 @@ def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
     return kept
 
 
-def _page_objects(page: Any) -> tuple[list[Char], int, list[_FoundTable]]:
+def _page_objects(
+    page: Any, state: dict[str, Any] | None = None
+) -> tuple[list[Char], int, list[_FoundTable]]:
     """The library calls for one page; anything they raise means a damaged file."""
     chars = _dedupe(page.chars)
-    return chars, len(page.images), _find_tables(page) if chars else []
+    return chars, len(page.images), _find_tables(page, chars, state) if chars else []
 
 
-def _read_page(number: int, page: Any, path: Path) -> _RawPage:
+def _read_page(number: int, page: Any, path: Path, state: dict[str, Any] | None = None) -> _RawPage:
     try:
-        chars, n_images, found = _page_objects(page)
+        chars, n_images, found = _page_objects(page, state)
     except Exception as exc:  # pdfminer raises many unrelated types on damaged streams
         raise CorruptDocumentError(
             f"is corrupt: page {number} cannot be read ({type(exc).__name__}: {exc}); "
@@ -455,7 +512,9 @@ def _read_page(number: int, page: Any, path: Path) -> _RawPage:
                 heading = 0
                 while heading < len(cl) and cl[heading].bold and not is_rotated:
                     heading += 1
-                cells.append(TableCell(text, bbox, is_rotated, bold_lines=heading))
+                cells.append(TableCell(text, bbox, is_rotated, bold_lines=heading,
+                                       spanned=bbox is None and _covered_from_above(table, r, k),
+                                       paragraphs=_cell_paragraphs(cl, is_rotated, normal_gap)))
             rows.append(cells)
         tables.append(Table(number, rows, table.bbox))
     return _RawPage(
@@ -678,8 +737,9 @@ def read_pdf(path: Path, doc_id: str) -> Document:
                 "download or export it again",
                 path,
             )
+        state: dict[str, Any] = {}  # what one page's tables tell the next
         for number, page in enumerate(pages, start=1):
-            raw.append(_read_page(number, page, path))
+            raw.append(_read_page(number, page, path, state))
             page.close()  # frees the parsed layout: large files stay small in memory
     if not any(p.n_chars for p in raw):
         if any(p.n_images for p in raw):
