@@ -21,7 +21,9 @@ EXAMPLE = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.pdf
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("fast")
-    words = ["vård", "hälsa", "närhet", "invånare", "Skåne", "primärvård", "samverkan", "digitalisering", "medarbetare", "kvalitet", "tillgänglighet", "patient", "förebyggande", "insatser"]
+    words = ["vård", "hälsa", "närhet", "invånare", "Skåne", "primärvård", "samverkan",
+             "digitalisering", "medarbetare", "kvalitet", "tillgänglighet", "patient",
+             "förebyggande", "insatser"]
     paras = [" ".join(words[(i * 5 + k) % len(words)] for k in range(20 + i % 50)) + "."
              for i in range(60)]
     return {
