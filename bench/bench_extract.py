@@ -5,8 +5,10 @@ rotated text, furniture and tables, then every extraction stage) next to bare
 pdfplumber ``extract_text`` on the same PDFs, measured in the same run, and the
 throughput on the corpus texts. A second set of PDFs is the layout sweep
 (fhs_nlp.layouts: Tabell 1 in ruled, merged, split and borderless layouts, drawn by
-reportlab and by LibreOffice where it is installed). Figures are medians of --repeat
-runs.
+reportlab and by LibreOffice where it is installed). Then reading alone (``read_pdf``)
+with the running-text path against the same reader forced through pdfplumber's char
+objects on every page, next to bare pypdfium2 and pdfplumber on the same PDFs. Figures
+are medians of --repeat runs.
 
     python bench/bench_extract.py [--repeat 3] [--no-layouts]
 """
@@ -78,6 +80,29 @@ def bare_pdfplumber(pdfs: list[Path]) -> None:
                 page.extract_text()
 
 
+def bare_pypdfium2(pdfs: list[Path]) -> None:
+    import pypdfium2
+
+    for path in pdfs:
+        doc = pypdfium2.PdfDocument(path)
+        for page in doc:
+            page.get_textpage().get_text_range()
+        doc.close()
+
+
+def fhs_read(pdfs: list[Path], *, running_text_path: bool = True) -> None:
+    from fhs_nlp.ingest import pdf as pdf_module
+
+    original = pdf_module._running_text_chars
+    if not running_text_path:
+        pdf_module._running_text_chars = lambda page: None  # type: ignore[assignment]
+    try:
+        for path in pdfs:
+            pdf_module.read_pdf(path, path.stem)
+    finally:
+        pdf_module._running_text_chars = original  # type: ignore[assignment]
+
+
 def fhs_extract(pdfs: list[Path]) -> None:
     for path in pdfs:
         extract_document(read_document(path, path.stem))
@@ -105,6 +130,18 @@ def main() -> None:
         if sweep:
             sweep_base = median_time(lambda: bare_pdfplumber(sweep), args.repeat)
             sweep_ours = median_time(lambda: fhs_extract(sweep), args.repeat)
+        reads: dict[str, list[float]] = {"fast": [], "plumber": [], "pdfium": [], "bare": []}
+        prose = pdfs[2:]  # the running-text PDFs
+        prose_pages = 0
+        for path in prose:
+            with pdfplumber.open(path) as pdf:
+                prose_pages += len(pdf.pages)
+        for _ in range(args.repeat):  # interleaved: the machine is shared
+            reads["fast"].append(median_time(lambda: fhs_read(prose), 1))
+            reads["plumber"].append(median_time(
+                lambda: fhs_read(prose, running_text_path=False), 1))
+            reads["pdfium"].append(median_time(lambda: bare_pypdfium2(prose), 1))
+            reads["bare"].append(median_time(lambda: bare_pdfplumber(prose), 1))
     text_time = median_time(lambda: extract_paths(TEXTS), args.repeat)
     text_lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in TEXTS)
     print(f"PDFs: {len(pdfs)} files, {pages} pages (median of {args.repeat} runs)")
@@ -120,6 +157,17 @@ def main() -> None:
         print(f"  fhs-nlp read + extract:             {sweep_ours:6.2f} s  "
               f"{sweep_pages / sweep_ours:7.1f} pages/s")
         print(f"  ratio fhs-nlp / baseline time:      {sweep_ours / sweep_base:6.2f}x")
+    import statistics
+
+    med = {k: statistics.median(v) for k, v in reads.items()}
+    print(f"Reading the running-text PDFs: {len(prose)} files, {prose_pages} pages")
+    for key, label in (("fast", "read_pdf (running-text path)"),
+                       ("plumber", "read_pdf via pdfplumber chars"),
+                       ("bare", "bare pdfplumber extract_text"),
+                       ("pdfium", "bare pypdfium2 get_text_range")):
+        print(f"  {label:33s} {med[key]:6.2f} s  {prose_pages / med[key]:7.1f} pages/s")
+    ratio = med["plumber"] / med["fast"]
+    print(f"  ratio pdfplumber-chars path / running-text path: {ratio:5.2f}x")
     print(f"Texts: {len(TEXTS)} files, {text_lines} lines")
     print(
         f"  fhs-nlp extract:                    {text_time:6.2f} s  "

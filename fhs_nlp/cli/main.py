@@ -13,6 +13,7 @@ from fhs_nlp.cli.diff import diff_command
 from fhs_nlp.cli.eval import eval_command
 from fhs_nlp.cli.extract import extract_command
 from fhs_nlp.cli.index import index_app
+from fhs_nlp.cli.models import models_app
 from fhs_nlp.cli.schema import schema_command
 
 app = typer.Typer(
@@ -47,6 +48,7 @@ app.command("batch")(batch_command)
 app.command("extract")(extract_command)
 app.command("schema")(schema_command)
 app.add_typer(index_app, name="index")
+app.add_typer(models_app, name="models")
 app.command("eval")(eval_command)
 app.command("diff")(diff_command)
 

