@@ -195,9 +195,8 @@ def run_eval(
         try:
             for name in names:
                 step(name)
-                t = time.perf_counter()
-                results.append(_run_system(name, ctx, alignment_gold, draft_texts))
-                timings[f"system:{name}"] = time.perf_counter() - t
+                results.append(_timed_system(name, ctx, alignment_gold, draft_texts,
+                                             timings, f"system:{name}"))
                 done += 1
         finally:
             ctx.close()
@@ -217,9 +216,8 @@ def run_eval(
         try:
             for name in names:
                 step(f"real:{name}")
-                t = time.perf_counter()
-                real_results.append(_run_system(name, ctx, real_gold, real_texts))
-                timings[f"real:{name}"] = time.perf_counter() - t
+                real_results.append(_timed_system(name, ctx, real_gold, real_texts, timings,
+                                                  f"real:{name}"))
                 done += 1
         finally:
             ctx.close()
@@ -279,6 +277,14 @@ def _read_real_documents(gold: AlignmentGold) -> tuple[dict[str, str], list[Draf
         texts[draft.id] = doc.text
         read.append(DraftRead(draft.id, draft.path.name, doc.source_format, None))
     return texts, read
+
+
+def _timed_system(name: str, ctx: SystemContext, gold: AlignmentGold,
+                  texts: dict[str, str], timings: dict[str, float], key: str) -> SystemResult:
+    started = time.perf_counter()
+    result = _run_system(name, ctx, gold, texts)
+    timings[key] = time.perf_counter() - started
+    return result
 
 
 def _run_system(name: str, ctx: SystemContext, gold: AlignmentGold,
