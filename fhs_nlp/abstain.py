@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +46,7 @@ from fhs_nlp.classify import (
     _embed,
     _fit_temperature,
     _temper,
+    cached_model,
     corpus_examples,
     dev_examples,
 )
@@ -397,17 +397,5 @@ def load_or_train_abstaining(embedder: Embedder, records: dict[str, list[Record]
                              cache_dir: Path = MODEL_CACHE) -> AbstainingClassifier:
     """The classifier for this embedder and training data, trained once and cached."""
     key = _hash(embedder.name, training_set(records))
-    path = cache_dir / f"abstaining-{key}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                model = pickle.load(handle)
-            if isinstance(model, AbstainingClassifier) and model.training_hash == key:
-                return model
-        except Exception:  # a stale or broken cache file is simply retrained
-            pass
-    model = train_abstaining(embedder, records, cache)
-    from fhs_nlp.output import atomic_write_bytes
-
-    atomic_write_bytes(path, pickle.dumps(model))
-    return model
+    return cached_model(cache_dir / f"abstaining-{key}.pkl", key, AbstainingClassifier,
+                        lambda: train_abstaining(embedder, records, cache))

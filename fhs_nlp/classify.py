@@ -25,9 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -38,6 +39,8 @@ from sklearn.pipeline import FeatureUnion
 from fhs_nlp.embed import Embedder, EmbeddingCache
 from fhs_nlp.records import Record
 from fhs_nlp.vocabulary import AREAS
+
+T = TypeVar("T")
 
 #: Label order of every probability matrix: the 7 area slugs in roadmap order, then none.
 LABELS: tuple[str, ...] = (*(a.slug for a in AREAS), "none")
@@ -263,16 +266,23 @@ def load_or_train(embedder: Embedder, records: dict[str, list[Record]],
     """The classifier for this embedder and training data, trained once and cached."""
     examples = corpus_examples(records) + dev_examples()
     key = _hash(embedder.name, examples)
-    path = cache_dir / f"classifier-{key}.pkl"
+    return cached_model(cache_dir / f"classifier-{key}.pkl", key, PassageClassifier,
+                        lambda: train_classifier(embedder, records, cache))
+
+
+def cached_model(path: Path, key: str, kind: type[T], train: Callable[[], T]) -> T:
+    """The model pickled at ``path`` if it is a ``kind`` trained on data hashing to
+    ``key``; else ``train()``, written there atomically. A stale or broken file is
+    simply retrained."""
     if path.exists():
         try:
             with path.open("rb") as handle:
                 model = pickle.load(handle)
-            if isinstance(model, PassageClassifier) and model.training_hash == key:
+            if isinstance(model, kind) and getattr(model, "training_hash", None) == key:
                 return model
         except Exception:  # a stale or broken cache file is simply retrained
             pass
-    model = train_classifier(embedder, records, cache)
+    model = train()
     from fhs_nlp.output import atomic_write_bytes
 
     atomic_write_bytes(path, pickle.dumps(model))
