@@ -49,6 +49,7 @@ from fhs_nlp.classify import (
     cached_model,
     corpus_examples,
     dev_examples,
+    dev_rows,
 )
 from fhs_nlp.classify import _fit_thresholds as _classify_thresholds
 from fhs_nlp.embed import Embedder, EmbeddingCache
@@ -96,18 +97,9 @@ class Labelled:
 
 def real_dev_examples(path: Path = REAL_GOLD) -> list[Labelled]:
     """The dev split of the real-text gold set (never the test split)."""
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        if row.get("split") == "dev" and row.get("primary") in LABELS:
-            ex = Example(clean_text(row["text"]), LABELS.index(row["primary"]), REAL_WEIGHT,
-                         row["id"])
-            out.append(Labelled(ex, f"real:{row['doc']}", real=True, held_out=True))
-    return out
+    return [Labelled(Example(clean_text(r["text"]), LABELS.index(r["primary"]), REAL_WEIGHT,
+                             r["id"]), f"real:{r['doc']}", real=True, held_out=True)
+            for r in dev_rows(path)]
 
 
 def real_negatives(path: Path = REAL_NEGATIVES) -> list[Labelled]:

@@ -140,18 +140,20 @@ def corpus_examples(records: dict[str, list[Record]]) -> list[Example]:
     return out
 
 
-def dev_examples(path: Path = GOLD_PASSAGES) -> list[Example]:
-    """The dev split of the alignment gold set (never the test split)."""
+def dev_rows(path: Path) -> list[dict]:
+    """The labelled dev-split rows of a gold passage file (never the test split); none
+    where the file is missing."""
     if not path.exists():
         return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        row = json.loads(line)
-        if row.get("split") == "dev" and row.get("primary") in LABELS:
-            out.append(Example(row["text"], LABELS.index(row["primary"]), DEV_WEIGHT, row["id"]))
-    return out
+    rows = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip())
+    return [r for r in rows if r.get("split") == "dev" and r.get("primary") in LABELS]
+
+
+def dev_examples(path: Path = GOLD_PASSAGES) -> list[Example]:
+    """The dev split of the alignment gold set (never the test split)."""
+    return [Example(r["text"], LABELS.index(r["primary"]), DEV_WEIGHT, r["id"])
+            for r in dev_rows(path)]
 
 
 def _hash(embedder_name: str, examples: list[Example]) -> str:
