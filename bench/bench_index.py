@@ -4,8 +4,9 @@ For synthetic L2-normalised vectors (dimension 384, as multilingual-e5-small) at
 size, measures in the same run:
 
 * exact search (``IndexFlatIP``, what the reference index uses while small);
-* HNSW (``IndexHNSWFlat``, inner product; the settings of ``fhs_nlp.index``) and, for
-  comparison, IVF-Flat (nlist = 4·√n, at most n/39; nprobe 16);
+* HNSW (``IndexHNSWFlat``, inner product; the settings of
+  ``fhs_nlp.index.reference_index``) and, for comparison,
+  IVF-Flat (nlist = 4·√n, at most n/39; nprobe 16);
 
 with build time, the time for one batch of --queries queries (a 30-page draft gives
 about 300 passages), single-query latency, recall@10 against exact search, and each
@@ -36,7 +37,7 @@ import faiss  # noqa: E402
 import numpy as np  # noqa: E402
 from _timing import median_time  # noqa: E402  (bench/ is on sys.path)
 
-from fhs_nlp.index import (  # noqa: E402
+from fhs_nlp.index.reference_index import (  # noqa: E402
     APPROXIMATE_FROM,
     HNSW_EF_CONSTRUCTION,
     HNSW_EF_SEARCH,

@@ -1,4 +1,4 @@
-"""The layout sweep: Tabell 1 drawn in every layout of fhs_nlp.layouts.SWEEP, read back.
+"""The layout sweep: Tabell 1 drawn in every layout of fhs_nlp.synthetic.layouts.SWEEP, read back.
 
 Prints, per layout, recall, precision, year, area, description and effects accuracy of
 the milestones read from the file against those the text path reads from corpus 002,
@@ -14,9 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from fhs_nlp import layouts, synthetic
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.ingest import read_document
+from fhs_nlp.synthetic import documents as synthetic
+from fhs_nlp.synthetic import layouts
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "corpus" / "texts" / "002_31beb24573b96ab1.txt"

@@ -6,8 +6,8 @@
 The Markdown is deliberately simple: ``#``/``##``/``###`` headings, paragraphs
 separated by blank lines, and ``- `` bullets. The PDF is laid out here with reportlab
 (multi-page A4, running header, "Sida n av N" footer, real headings and bullets);
-``fhs_nlp.synthetic.render_text_pdf`` would flatten headings and bullets into plain
-paragraphs. The DOCX goes through ``fhs_nlp.synthetic.render_docx``.
+``fhs_nlp.synthetic.documents.render_text_pdf`` would flatten headings and bullets into plain
+paragraphs. The DOCX goes through ``fhs_nlp.synthetic.documents.render_docx``.
 
 Output is deterministic: reportlab runs in invariant mode (fixed dates and document
 id), and the Word file gets fixed core properties and fixed zip timestamps, so running
@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from fhs_nlp.synthetic import register_fonts
+from fhs_nlp.synthetic.documents import register_fonts
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "verksamhetsplan_2027_vardcentralen_linneasand.md"
@@ -184,11 +184,11 @@ def render_pdf(path: Path, blocks: list[Block]) -> Path:
 
 
 def render_word(path: Path, blocks: list[Block]) -> Path:
-    """Write the DOCX with fhs_nlp.synthetic.render_docx, then pin its metadata and zip
+    """Write the DOCX with fhs_nlp.synthetic.documents.render_docx, then pin its metadata and zip
     timestamps so the bytes only change when the Markdown does."""
     import docx
 
-    from fhs_nlp.synthetic import render_docx
+    from fhs_nlp.synthetic.documents import render_docx
 
     # "#" is the document title (Word's Title style, level 0); "##" -> Heading 1, ...
     word_blocks = [

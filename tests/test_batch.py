@@ -2,7 +2,7 @@
 
 The good drafts are short (the example plan as Markdown; gold passages as PDF and DOCX)
 so that each batch takes seconds once its worker has loaded the model (5-10 s per
-worker process). Broken files come from :mod:`fhs_nlp.synthetic`.
+worker process). Broken files come from :mod:`fhs_nlp.synthetic.documents`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from typer.testing import CliRunner
 
-from fhs_nlp.batch import (
+from fhs_nlp.batch.runner import (
     COLUMNS,
     STATE_FILE,
     BatchInterrupted,
@@ -28,7 +28,7 @@ from fhs_nlp.batch import (
     run_batch,
 )
 from fhs_nlp.cli.main import app
-from fhs_nlp.vocabulary import AREAS
+from fhs_nlp.datamodel.vocabulary import AREAS
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def _gold(*areas: str, n: int = 6) -> list[str]:
 
 
 def _make_plans(folder: Path) -> dict[str, Path]:
-    from fhs_nlp.synthetic import (
+    from fhs_nlp.synthetic.documents import (
         make_corrupt_pdf,
         make_encrypted_pdf,
         make_fake_docx,
@@ -245,8 +245,8 @@ def test_batch_resumes_after_an_interrupt(tmp_path):
 
 
 def test_batch_time_limit_stops_a_document_and_goes_on(tmp_path):
-    from fhs_nlp.align import DEFAULT_CACHE
-    from fhs_nlp.synthetic import render_text_pdf
+    from fhs_nlp.align.aligner import DEFAULT_CACHE
+    from fhs_nlp.synthetic.documents import render_text_pdf
 
     folder = tmp_path / "plans"
     nonce = uuid.uuid4().hex[:8]  # new text: nothing in the embedding cache
@@ -302,7 +302,7 @@ def test_batch_collects_folders_and_globs_without_the_output_folder(tmp_path):
 
 
 def test_cli_batch_reports_failures_and_skips_on_rerun(tmp_path):
-    from fhs_nlp.synthetic import make_corrupt_pdf
+    from fhs_nlp.synthetic.documents import make_corrupt_pdf
 
     folder = tmp_path / "plans"
     folder.mkdir()

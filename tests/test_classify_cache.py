@@ -11,7 +11,7 @@ class _Model:
 
 
 def test_cached_model_retrains_a_broken_or_stale_file(tmp_path):
-    from fhs_nlp.classify import cached_model
+    from fhs_nlp.classify.classifier import cached_model
 
     Model = _Model
     path = tmp_path / "m.pkl"

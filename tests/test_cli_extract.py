@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app
-from fhs_nlp.output import KIND_FILES
+from fhs_nlp.report.output import KIND_FILES
 
 runner = CliRunner()
 
@@ -78,7 +78,7 @@ def test_cli_extract_folder_without_documents(tmp_path):
 
 def test_cli_extract_bad_files_are_reported_and_the_rest_is_written(tmp_path, corpus_files):
     CORPUS_FILES = corpus_files
-    from fhs_nlp import synthetic
+    from fhs_nlp.synthetic import documents as synthetic
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -114,7 +114,7 @@ def test_cli_extract_bad_files_are_reported_and_the_rest_is_written(tmp_path, co
 
 def test_cli_extract_strict_stops_at_first_failure(tmp_path, corpus_files):
     CORPUS_FILES = corpus_files
-    from fhs_nlp import synthetic
+    from fhs_nlp.synthetic import documents as synthetic
 
     bad = synthetic.make_corrupt_pdf(tmp_path / "a.pdf")
     result = runner.invoke(app, ["extract", str(bad), str(CORPUS_FILES["000"]), "--strict",
@@ -127,7 +127,7 @@ def test_interrupted_write_keeps_the_previous_file(tmp_path, monkeypatch):
     """An interruption between writing and renaming leaves the old file whole."""
     import os
 
-    from fhs_nlp import output
+    from fhs_nlp.report import output
 
     target = tmp_path / "milestones.jsonl"
     target.write_text("old\n", encoding="utf-8")

@@ -13,9 +13,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from fhs_nlp import synthetic
 from fhs_nlp.cli.main import app
-from fhs_nlp.diff import (
+from fhs_nlp.diff.plans import (
     DiffOp,
     DiffSettings,
     NoMilestoneTableError,
@@ -23,7 +22,8 @@ from fhs_nlp.diff import (
     diff_plans,
     word_diff,
 )
-from fhs_nlp.diff_report import diff_text, render_html, render_markdown
+from fhs_nlp.report.diff import diff_text, render_html, render_markdown
+from fhs_nlp.synthetic import documents as synthetic
 
 MOVED_YEAR = "AI kompetenscentrum etablerat"  # Digitalisering, 2024 -> 2025
 REWORDED = "Handlingsplan för informationsdriven vård framtagen"  # Nära vård, 2024

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app
-from fhs_nlp.diff import DiffSettings, MilestoneChange, diff_milestones
+from fhs_nlp.diff.plans import DiffSettings, MilestoneChange, diff_milestones
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.ingest.document import PAGE_BREAK, build_document
 

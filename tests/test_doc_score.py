@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fhs_nlp.doc_score import DocumentRule, area_score, score_meaning
+from fhs_nlp.align.doc_score import DocumentRule, area_score, score_meaning
 
 
 def test_doc_score_share_of_words_in_credited_passages():

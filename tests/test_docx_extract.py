@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fhs_nlp import synthetic
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar
 from fhs_nlp.ingest import read_document
+from fhs_nlp.synthetic import documents as synthetic
 
 HEADER = ["", "År", "Milstolpe",
           "Effekter av uppnådd milstolpe på kort sikt för invånarna (inv), systemet (sys), "

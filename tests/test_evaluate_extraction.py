@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from fhs_nlp.datamodel.records import Effect, Milestone, Provenance, Viljeriktning
 from fhs_nlp.evaluate.extraction import evaluate_extraction
 from fhs_nlp.evaluate.gold import GoldRecord
 from fhs_nlp.evaluate.predictions import from_records
-from fhs_nlp.records import Effect, Milestone, Provenance, Viljeriktning
 
 
 def _prov(line: int, end: int | None = None) -> Provenance:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.datamodel.records import SCHEMA_VERSION
+from fhs_nlp.datamodel.vocabulary import AREAS
 from fhs_nlp.evaluate.gold import (
     GOLD_DIR,
     LABELS,
@@ -21,8 +23,6 @@ from fhs_nlp.evaluate.predictions import (
     SchemaVersionError,
     load_predictions,
 )
-from fhs_nlp.records import SCHEMA_VERSION
-from fhs_nlp.vocabulary import AREAS
 
 
 @pytest.fixture()
@@ -121,8 +121,8 @@ def test_gold_version_changes_with_the_gold(gold_copy):
 
 @pytest.fixture(scope="module")
 def extract_folder(tmp_path_factory, corpus_files) -> Path:
-    from fhs_nlp.output import write_extraction
-    from fhs_nlp.pipeline import extract_paths
+    from fhs_nlp.extract.pipeline import extract_paths
+    from fhs_nlp.report.output import write_extraction
 
     out = tmp_path_factory.mktemp("extract")
     write_extraction(extract_paths([corpus_files["000"]]), out, "jsonl", command="test")

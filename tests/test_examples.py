@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.datamodel.vocabulary import AREAS
 from fhs_nlp.ingest import read_document
-from fhs_nlp.vocabulary import AREAS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

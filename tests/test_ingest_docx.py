@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from fhs_nlp import synthetic
 from fhs_nlp.errors import CorruptDocumentError, EmptyDocumentError, InputError
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.docx import read_docx
+from fhs_nlp.synthetic import documents as synthetic
 
 docx = pytest.importorskip("docx")
 

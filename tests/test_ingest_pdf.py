@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from fhs_nlp import synthetic
 from fhs_nlp.errors import (
     CorruptDocumentError,
     EmptyDocumentError,
@@ -19,6 +18,7 @@ from fhs_nlp.errors import (
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.ingest.pdf import read_pdf
+from fhs_nlp.synthetic import documents as synthetic
 
 pytest.importorskip("reportlab")
 

@@ -1,6 +1,6 @@
 """The layout sweep: the 70 milestones of the plan in many layouts give the text path's records.
 
-Every layout of :data:`fhs_nlp.layouts.SWEEP` is drawn once per session (reportlab, Word,
+Every layout of :data:`fhs_nlp.synthetic.layouts.SWEEP` is drawn once per session (reportlab, Word,
 Word converted by LibreOffice), read back, and compared with the milestones the text
 path reads from corpus 002: recall, precision, year and area accuracy must all be 1.00,
 and no warning that a field was lost may be raised. Layouts the reader cannot read yet
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from fhs_nlp import layouts, synthetic
 from fhs_nlp.errors import STRICT_WARNING_CODES, IncompleteTableError
 from fhs_nlp.extract.milestones import extract_milestones
+from fhs_nlp.extract.pipeline import extract_paths
 from fhs_nlp.extract.table_roles import header_role
 from fhs_nlp.ingest import read_document
-from fhs_nlp.pipeline import extract_paths
+from fhs_nlp.synthetic import documents as synthetic
+from fhs_nlp.synthetic import layouts
 
 #: layouts the reader does not read yet (none): each must warn (W114), never return nothing
 UNREAD: set[str] = set()

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fhs_nlp import nlp as N
 from fhs_nlp.ingest import read_document
+from fhs_nlp.segment import nlp as N
 
 TEXTS = Path(__file__).resolve().parents[1] / "corpus" / "texts"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fhs_nlp.ingest import read_document
-from fhs_nlp.passages import Passage, sentence_spans, split_passages
+from fhs_nlp.segment.passages import Passage, sentence_spans, split_passages
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DRAFTS = sorted((ROOT / "eval" / "gold" / "alignment" / "drafts").glob("*.md"))
@@ -145,7 +145,7 @@ def test_passages_run_on_text_without_sentences_is_windowed(tmp_path):
 
 
 def test_passages_docx_headings_bullets_table_pages(tmp_path):
-    from fhs_nlp.synthetic import render_docx
+    from fhs_nlp.synthetic.documents import render_docx
 
     path = render_docx(
         tmp_path / "plan.docx",
@@ -186,7 +186,7 @@ def test_passages_docx_headings_bullets_table_pages(tmp_path):
 
 @pytest.fixture(scope="module")
 def pdf_draft(tmp_path_factory):
-    from fhs_nlp.synthetic import render_text_pdf
+    from fhs_nlp.synthetic.documents import render_text_pdf
 
     filler = [
         f"Stycke {i}: Verksamheten fortsätter att utveckla arbetet med kvalitet och "
@@ -341,7 +341,7 @@ def test_passages_sentence_spans_swedish_abbreviations():
 def test_passages_regex_sentences_agree_with_spacy_on_gold_drafts():
     """The regex splitter finds the sentence boundaries the spaCy pipeline finds, on the
     paragraphs of the gold drafts, without loading spaCy."""
-    from fhs_nlp.nlp import sentences
+    from fhs_nlp.segment.nlp import sentences
 
     same = total = 0
     for draft in GOLD_DRAFTS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fhs_nlp.ingest import read_document
-from fhs_nlp.passages import group_lists, split_passages
+from fhs_nlp.segment.passages import group_lists, split_passages
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_DOCS = ROOT / "eval" / "gold" / "real" / "documents"

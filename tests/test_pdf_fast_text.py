@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from fhs_nlp import synthetic
 from fhs_nlp.ingest import pdf as pdf_module
-from fhs_nlp.passages import split_passages
+from fhs_nlp.segment.passages import split_passages
+from fhs_nlp.synthetic import documents as synthetic
 
 pytest.importorskip("reportlab")
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-from fhs_nlp import synthetic
 from fhs_nlp.extract import milestones as milestones_module
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar
 from fhs_nlp.ingest import read_document
+from fhs_nlp.synthetic import documents as synthetic
 
 
 def _key(m):

@@ -55,7 +55,7 @@ def test_the_readme_has_the_examples():
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory, plan_extraction) -> Path:
-    from fhs_nlp import synthetic
+    from fhs_nlp.synthetic import documents as synthetic
 
     folder = tmp_path_factory.mktemp("readme")
     for name, suffix in (("utkast", ".pdf"), ("utkast", ".md"), ("utkast", ".docx"),

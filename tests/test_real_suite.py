@@ -79,7 +79,7 @@ def test_real_gold_agreement_is_reported():
 
 @pytest.mark.slow
 def test_aligner_on_real_text_says_none_and_finds_the_gaps():
-    from fhs_nlp.align import load_aligner
+    from fhs_nlp.align.aligner import load_aligner
     from fhs_nlp.evaluate.alignment import evaluate_system
     from fhs_nlp.evaluate.run import _read_real_documents
 
@@ -101,7 +101,7 @@ def test_aligner_on_real_text_says_none_and_finds_the_gaps():
 @pytest.mark.slow
 def test_aligner_document_scores_do_not_grow_with_length(tmp_path):
     """The same real page four times over scores and flags every area as the page does."""
-    from fhs_nlp.align import load_aligner
+    from fhs_nlp.align.aligner import load_aligner
     from fhs_nlp.ingest import read_document
 
     aligner = load_aligner()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 
-from fhs_nlp.schema import (
+from fhs_nlp.datamodel.schema import (
     ALIGNMENT_SCHEMA_FILE,
     SCHEMA_FILE,
     render_alignment_schema,

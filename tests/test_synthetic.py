@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fhs_nlp import synthetic
+from fhs_nlp.synthetic import documents as synthetic
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pytest.importorskip("reportlab")

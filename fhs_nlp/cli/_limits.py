@@ -1,4 +1,4 @@
-"""The limit options every command that reads documents shares (see fhs_nlp.limits)."""
+"""The limit options every command that reads documents shares (see fhs_nlp.ingest.limits)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from fhs_nlp.limits import DEFAULT_LIMITS, Limits
+from fhs_nlp.ingest.limits import DEFAULT_LIMITS, Limits
 
 MaxPages = Annotated[int, typer.Option(
     "--max-pages", min=1, help="Refuse a document with more pages (E801); text without "

@@ -81,7 +81,7 @@ def report_target(out: Path | None, *, default_dir: Path | None, file_name: str,
     is refused (E201; the first only without ``force``): one line and exit code 1.
     """
     from fhs_nlp.errors import FhsError
-    from fhs_nlp.outputs_guard import check_output_file, report_suffix
+    from fhs_nlp.report.outputs_guard import check_output_file, report_suffix
 
     target = out if out is not None else default_dir
     if target is None:
@@ -101,7 +101,7 @@ def emit_report(text: str, target: Path | None) -> None:
     (from :func:`report_target`). A folder that cannot be written is a user error: one
     line and exit code 1."""
     from fhs_nlp.errors import FhsError
-    from fhs_nlp.output import atomic_write_text
+    from fhs_nlp.report.output import atomic_write_text
 
     if target is None:
         console.out(text, end="", highlight=False)

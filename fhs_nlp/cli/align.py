@@ -73,8 +73,8 @@ def align_command(
     """
     import time
 
-    from fhs_nlp.align import load_aligner
-    from fhs_nlp.alignment_report import (
+    from fhs_nlp.align.aligner import load_aligner
+    from fhs_nlp.report.alignment import (
         render_html,
         render_json,
         render_markdown,
@@ -86,7 +86,7 @@ def align_command(
         print_error(f"unknown --format '{fmt}'; choose {', '.join(FORMATS)}")
         raise typer.Exit(2)
     from fhs_nlp.ingest import read_document
-    from fhs_nlp.limits import time_limit
+    from fhs_nlp.ingest.limits import time_limit
 
     limit = limits(max_pages, max_chars, max_docx_mb, timeout)
     target = None

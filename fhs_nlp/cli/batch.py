@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from fhs_nlp.batch import BatchInterrupted, BatchResult, DocumentOutcome, run_batch
+from fhs_nlp.batch.runner import BatchInterrupted, BatchResult, DocumentOutcome, run_batch
 from fhs_nlp.cli._limits import DEFAULT_MAX_CHARS, DEFAULT_MAX_DOCX_MB, MaxChars, MaxDocxMb
 from fhs_nlp.cli._util import (
     EXIT_INPUT_FAILED,

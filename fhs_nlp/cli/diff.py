@@ -64,14 +64,14 @@ def diff_command(
 
         fhs-nlp diff plan_2022.pdf plan_2023.pdf --format html --out out/diff/
     """
-    from fhs_nlp.diff import diff_plans
-    from fhs_nlp.diff_report import render_html, render_json, render_markdown, render_terminal
+    from fhs_nlp.diff.plans import diff_plans
+    from fhs_nlp.report.diff import render_html, render_json, render_markdown, render_terminal
 
     if fmt not in FORMATS:
         print_error(f"unknown --format '{fmt}'; choose {', '.join(FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
     from fhs_nlp.ingest import read_document
-    from fhs_nlp.limits import time_limit
+    from fhs_nlp.ingest.limits import time_limit
 
     limit = limits(max_pages, max_chars, max_docx_mb, timeout)
     target = None

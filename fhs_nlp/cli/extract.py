@@ -29,10 +29,10 @@ from fhs_nlp.cli._util import (
     progress_bar,
 )
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import Format, write_extraction
-from fhs_nlp.outputs_guard import check_output_folder, require_inputs_exist
-from fhs_nlp.pipeline import DocumentResult, ExtractionResult, extract_paths
-from fhs_nlp.previous_run import previous_records
+from fhs_nlp.extract.pipeline import DocumentResult, ExtractionResult, extract_paths
+from fhs_nlp.report.output import Format, write_extraction
+from fhs_nlp.report.outputs_guard import check_output_folder, require_inputs_exist
+from fhs_nlp.report.previous_run import previous_records
 
 SHOWN_KINDS = (
     ("insatsomrade", "areas"),

@@ -67,8 +67,8 @@ def build_command(
 
         fhs-nlp index build --model st:/path/to/all-MiniLM-L6-v2 --out out/index-minilm
     """
-    from fhs_nlp.embed import load_embedder
-    from fhs_nlp.index import build_index, default_index_dir
+    from fhs_nlp.embed.embedders import load_embedder
+    from fhs_nlp.index.reference_index import build_index, default_index_dir
 
     try:
         embedder = load_embedder(model)
@@ -116,7 +116,7 @@ def info_command(
 
         fhs-nlp index info out/index-minilm
     """
-    from fhs_nlp.index import REPO_ROOT, inspect_index
+    from fhs_nlp.index.reference_index import REPO_ROOT, inspect_index
 
     if path is None:
         root = REPO_ROOT / "models" / "index"

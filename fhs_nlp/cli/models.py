@@ -40,7 +40,7 @@ def build_command(
 
         fhs-nlp models build --out /tmp/e5-small --force
     """
-    from fhs_nlp.e5_convert import build_model_folder, default_model_dir, ensure_model_folder
+    from fhs_nlp.embed.e5_convert import build_model_folder, default_model_dir, ensure_model_folder
 
     folder = out or default_model_dir()
     try:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from fhs_nlp.cli._util import console
-from fhs_nlp.schema import write_schema
+from fhs_nlp.datamodel.schema import write_schema
 
 
 def schema_command(
@@ -19,7 +19,7 @@ def schema_command(
     """Write the JSON Schemas: records.schema.json and alignment.schema.json.
 
     The committed copy in schemas/ is checked against the code by the tests; run this
-    after changing fhs_nlp/records.py.
+    after changing fhs_nlp/datamodel/records.py.
 
     Example:
 

@@ -4,8 +4,8 @@ The drafts of the alignment gold set are committed as Markdown
 (``eval/gold/alignment/drafts/*.md``) so they stay reviewable; the document-level
 evaluation reads them the way a user's draft is read, as a PDF through
 :func:`fhs_nlp.ingest.read_document`. :func:`render_drafts` turns each ``.md`` into a
-``.pdf`` (:func:`fhs_nlp.synthetic.render_text_pdf`) and a ``.docx``
-(:func:`fhs_nlp.synthetic.render_docx`: headings, paragraphs, bullets, tables) in a cache
+``.pdf`` (:func:`fhs_nlp.synthetic.documents.render_text_pdf`) and a ``.docx``
+(:func:`fhs_nlp.synthetic.documents.render_docx`: headings, paragraphs, bullets, tables) in a cache
 folder keyed by the Markdown's content hash, so unchanged drafts are rendered once.
 Where the PDF cannot be made (reportlab, a development dependency, is missing) the
 Markdown itself is read instead and the reason is kept.
@@ -125,7 +125,7 @@ RENDER_VERSION = "1"
 
 def render_draft(source: Path, out_dir: Path) -> RenderedDraft:
     """Render one Markdown draft to ``<out_dir>/<hash>/<stem>.pdf`` and ``.docx``."""
-    from fhs_nlp.synthetic import render_docx, render_text_pdf
+    from fhs_nlp.synthetic.documents import render_docx, render_text_pdf
 
     markdown = source.read_text(encoding="utf-8")
     digest = hashlib.sha256(f"{RENDER_VERSION}\x00{markdown}".encode()).hexdigest()[:16]

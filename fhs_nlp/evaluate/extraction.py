@@ -24,7 +24,7 @@ from fhs_nlp.evaluate.gold import GoldRecord
 from fhs_nlp.evaluate.matching import NEAR_EXACT, assign, normalise_ws, similarity
 from fhs_nlp.evaluate.metrics import PRF
 from fhs_nlp.evaluate.predictions import Predicted
-from fhs_nlp.output import KIND_FILES
+from fhs_nlp.report.output import KIND_FILES
 
 Compare = Literal["exact", "near", "line_start", "line_end", "line_within"]
 #: Minimum similarity (0-100) for a predicted record to count as the gold record's match.

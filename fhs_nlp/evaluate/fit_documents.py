@@ -1,4 +1,4 @@
-"""Fit the document rule (:class:`fhs_nlp.doc_score.DocumentRule`) on dev documents only.
+"""Fit the document rule (:class:`fhs_nlp.align.doc_score.DocumentRule`) on dev documents only.
 
 The rule's numbers decide when an area is a gap, weak or covered. They are chosen here by
 a grid search over the dev documents of both gold sets (the real-text documents and the
@@ -10,7 +10,7 @@ written-for-purpose drafts); the test documents are never read. The objective, i
 4. the most areas with the right one of covered / weak / gap, then more gaps found.
 
 Run ``python -m fhs_nlp.evaluate.fit_documents`` and copy the printed rule into
-:data:`fhs_nlp.doc_score.DEFAULT_RULE` with the figures it printed.
+:data:`fhs_nlp.align.doc_score.DEFAULT_RULE` with the figures it printed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fhs_nlp.doc_score import DocumentRule, area_score
+from fhs_nlp.align.doc_score import DocumentRule, area_score
 from fhs_nlp.evaluate.gold import AREA_SLUGS, GoldDraft, load_alignment_gold
 from fhs_nlp.evaluate.real_gold import load_real_gold
 
@@ -112,7 +112,7 @@ def main() -> None:
     import os
 
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-    from fhs_nlp.align import load_aligner
+    from fhs_nlp.align.aligner import load_aligner
 
     aligner = load_aligner()
     best, default = fit_rule(aligner, dev_drafts())

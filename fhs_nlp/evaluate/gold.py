@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fhs_nlp.datamodel.vocabulary import AREA_NAMES, AREAS, EFFEKTMAL, GROUPS
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import KIND_FILES
-from fhs_nlp.vocabulary import AREA_NAMES, AREAS, EFFEKTMAL, GROUPS
+from fhs_nlp.report.output import KIND_FILES
 
 #: The repository's gold folder, found relative to the package's source tree.
 GOLD_DIR = Path(__file__).resolve().parents[2] / "eval" / "gold"

@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from fhs_nlp.datamodel.records import RECORD_TYPES, SCHEMA_VERSION, Record
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import KIND_FILES
-from fhs_nlp.records import RECORD_TYPES, SCHEMA_VERSION, Record
+from fhs_nlp.report.output import KIND_FILES
 
 
 class PredictionsError(FhsError):
@@ -63,7 +63,7 @@ def load_predictions(folder: Path) -> dict[str, list[Predicted]]:
     """Read the ``<kind>.jsonl`` files of an ``fhs-nlp extract --format jsonl`` folder.
 
     Raises :class:`SchemaVersionError` when the folder's schema differs from this
-    software's (:data:`fhs_nlp.records.SCHEMA_VERSION`), :class:`PredictionsError` for a
+    software's (:data:`fhs_nlp.datamodel.records.SCHEMA_VERSION`), :class:`PredictionsError` for a
     missing or malformed file.
     """
     folder = Path(folder)

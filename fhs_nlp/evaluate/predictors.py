@@ -10,7 +10,7 @@ paragraphs, with a rule (:class:`DocumentRule`) tuned on the dev drafts.
 
 The systems an evaluation runs are listed in :data:`SYSTEMS`, each a factory that gets
 a :class:`SystemContext` and returns a predictor, or ``None`` with a reason when it is
-not available. The aligner (``fhs_nlp.align.load_passage_predictor``) is picked up there
+not available. The aligner (``fhs_nlp.align.aligner.load_passage_predictor``) is picked up there
 as soon as it exists.
 """
 
@@ -373,7 +373,7 @@ class SystemContext:
 
     def embedding_cache(self) -> Any:
         if self._cache is None and self.cache_dir is not None:
-            from fhs_nlp.embed import EmbeddingCache
+            from fhs_nlp.embed.embedders import EmbeddingCache
 
             self._cache = EmbeddingCache(Path(self.cache_dir) / "embeddings.sqlite")
         return self._cache
@@ -392,7 +392,7 @@ Factory = Callable[[SystemContext], Any]
 
 
 def _nearest(ctx: SystemContext) -> NearestViljeriktning:
-    from fhs_nlp.embed import load_embedder
+    from fhs_nlp.embed.embedders import load_embedder
 
     return NearestViljeriktning(ctx.viljeriktningar, load_embedder(ctx.model),
                                 ctx.embedding_cache())
@@ -403,28 +403,28 @@ def _tfidf(ctx: SystemContext) -> TfidfLogReg:
 
 
 def _aligner(ctx: SystemContext) -> Any:
-    """The project's aligner, once ``fhs_nlp.align.load_passage_predictor`` exists."""
+    """The project's aligner, once ``fhs_nlp.align.aligner.load_passage_predictor`` exists."""
     try:
-        align = importlib.import_module("fhs_nlp.align")
+        align = importlib.import_module("fhs_nlp.align.aligner")
     except ImportError as exc:
-        raise Unavailable(f"fhs_nlp.align does not exist yet ({exc})") from exc
+        raise Unavailable(f"fhs_nlp.align.aligner does not exist yet ({exc})") from exc
     loader = getattr(align, "load_passage_predictor", None)
     if loader is None:
-        raise Unavailable("fhs_nlp.align has no load_passage_predictor() yet")
+        raise Unavailable("fhs_nlp.align.aligner has no load_passage_predictor() yet")
     takes_model = "model" in inspect.signature(loader).parameters
     try:
         predictor = loader(model=ctx.model) if takes_model else loader()
     except ImportError as exc:  # a module the aligner needs is not there yet
-        raise Unavailable(f"fhs_nlp.align cannot be loaded yet ({exc})") from exc
+        raise Unavailable(f"fhs_nlp.align.aligner cannot be loaded yet ({exc})") from exc
     if not isinstance(predictor, PassagePredictor):
-        raise Unavailable("fhs_nlp.align.load_passage_predictor() returned an object without "
-                          "name, fit() and predict_proba()")
+        raise Unavailable("fhs_nlp.align.aligner.load_passage_predictor() returned an object "
+                          "without name, fit() and predict_proba()")
     return predictor
 
 
 def _aligner_v1(ctx: SystemContext) -> Any:
     """The first aligner (no relevance stage, top-2 area score), for comparison."""
-    from fhs_nlp.align import load_passage_predictor
+    from fhs_nlp.align.aligner import load_passage_predictor
 
     return load_passage_predictor(model=ctx.model, scoring="v1")
 

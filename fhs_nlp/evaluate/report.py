@@ -1,6 +1,6 @@
 """Report writers: ``metrics.json``, ``report.md`` and a self-contained ``report.html``.
 
-All three are written atomically (:func:`fhs_nlp.output.atomic_write_text`), with å, ä
+All three are written atomically (:func:`fhs_nlp.report.output.atomic_write_text`), with å, ä
 and ö as they are. ``metrics.json`` is stamped (software, schema and gold versions, the
 exact command, config, timings) and holds a flat ``headline`` dict, which is what a run
 compares with the committed report (:func:`compare_headlines`).
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fhs_nlp._version import __version__
+from fhs_nlp.datamodel.records import SCHEMA_VERSION
 from fhs_nlp.evaluate.gold import LABELS, gold_version
-from fhs_nlp.output import KIND_FILES, atomic_write_text, command_line, library_versions
-from fhs_nlp.records import SCHEMA_VERSION
+from fhs_nlp.report.output import KIND_FILES, atomic_write_text, command_line, library_versions
 
 if TYPE_CHECKING:
     from fhs_nlp.evaluate.extraction import ExtractionEval

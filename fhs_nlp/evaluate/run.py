@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from fhs_nlp.corpus import CORPUS_DIR, load_manifest
+from fhs_nlp.datamodel.records import Viljeriktning
 from fhs_nlp.evaluate.alignment import SystemResult, evaluate_system
 from fhs_nlp.evaluate.drafts import RenderedDraft, render_drafts
 from fhs_nlp.evaluate.extraction import ExtractionEval, evaluate_extraction
@@ -30,7 +30,7 @@ from fhs_nlp.evaluate.gold import (
 from fhs_nlp.evaluate.predictions import from_records, load_predictions
 from fhs_nlp.evaluate.predictors import SYSTEMS, SystemContext, Unavailable
 from fhs_nlp.evaluate.real_gold import load_real_gold
-from fhs_nlp.records import Viljeriktning
+from fhs_nlp.ingest.corpus import CORPUS_DIR, load_manifest
 
 Suite = Literal["extraction", "alignment", "real", "all"]
 #: ``alignment`` is the written-for-purpose gold set, ``real`` the real-text one.
@@ -141,7 +141,7 @@ def run_eval(
     :class:`~fhs_nlp.evaluate.predictions.PredictionsError` for unusable predictions.
     """
     from fhs_nlp.evaluate.report import build_metrics, write_reports
-    from fhs_nlp.pipeline import extract_paths
+    from fhs_nlp.extract.pipeline import extract_paths
 
     if suite not in SUITES:
         raise ValueError(f"unknown suite {suite!r}; choose {', '.join(SUITES)}")
@@ -242,7 +242,7 @@ def run_eval(
 
 def _viljeriktningar(extracted: Any, corpus_dir: Path) -> tuple[dict[str, str], str]:
     """The 18 viljeriktningar of the 2025 strategy (000), as extracted from the corpus."""
-    from fhs_nlp.pipeline import extract_paths
+    from fhs_nlp.extract.pipeline import extract_paths
 
     if extracted is None:
         extracted = extract_paths([_corpus_file("000", Path(corpus_dir))])

@@ -17,7 +17,7 @@ Decisions come in four shapes, read in this order:
    the date of the proposal document: the header ``Datum``, or, where that is empty
    (003), the dated listing of the same document type ("1. Beslutsförslag 2022-05-30").
    Such a record says what was proposed on that date; the meeting date of the decision
-   is not in the text, and :class:`~fhs_nlp.records.Decision` has no field for
+   is not in the text, and :class:`~fhs_nlp.datamodel.records.Decision` has no field for
    "proposed" (``include_proposals=False`` leaves these points out). The paragraph is
    the "§ N" heading above the section.
 3. **Mentions in running text**: a sentence with a decision verb ("fastställde",
@@ -59,9 +59,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fhs_nlp import nlp as N
+from fhs_nlp.datamodel.records import Decision, ExtractionWarning
 from fhs_nlp.ingest.document import Document
-from fhs_nlp.records import Decision, ExtractionWarning
+from fhs_nlp.segment import nlp as N
 
 __all__ = ["extract_decisions"]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.records import ExtractionWarning, Fokusforflyttning
 from fhs_nlp.extract.linking import link_statements
 from fhs_nlp.extract.text import join_lines, split_lines
 from fhs_nlp.ingest.document import Document
-from fhs_nlp.records import ExtractionWarning, Fokusforflyttning
 
 _OPENING_RE = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:\d+\s*[.)]\s*)?(?:\*+\s*)?(Fokus\s+flyttas\s+från\b.*)$", re.IGNORECASE

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from fhs_nlp.records import ExtractionWarning
+from fhs_nlp.datamodel.records import ExtractionWarning
 
 
 def link_statements(

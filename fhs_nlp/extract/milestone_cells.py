@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.vocabulary import area_by_name, effektmal_by_name
 from fhs_nlp.extract.milestone_table import (
     _FORTS_RE,
     AreaMarker,
@@ -30,7 +31,6 @@ from fhs_nlp.extract.table_roles import compact, header_columns
 from fhs_nlp.extract.table_rows import LogicalRow, column_problems, logical_rows, roles_present
 from fhs_nlp.extract.text import Line, split_lines
 from fhs_nlp.ingest.document import Document, TableCell
-from fhs_nlp.vocabulary import area_by_name, effektmal_by_name
 
 __all__ = ["header_columns", "pages_from_cells"]
 

@@ -12,7 +12,7 @@ A PDF text extractor turns the landscape table into a stream of lines in which:
 This module removes the page furniture, recognises those markers, sets the målbild and
 effektmål text aside, and groups what is left into rows. A PDF read with real table
 cells produces whole words ("2023", "Digitalisering") on their own lines; the same
-code handles both. Turning a row into a :class:`~fhs_nlp.records.Milestone` is the job
+code handles both. Turning a row into a :class:`~fhs_nlp.datamodel.records.Milestone` is the job
 of :mod:`fhs_nlp.extract.milestones`.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fhs_nlp.datamodel.vocabulary import Area, area_by_name, effektmal_by_name
 from fhs_nlp.extract.column_widths import column_width
 from fhs_nlp.extract.text import (
     TAG_RE,
@@ -30,7 +31,6 @@ from fhs_nlp.extract.text import (
     starts_lower,
     starts_upper,
 )
-from fhs_nlp.vocabulary import Area, area_by_name, effektmal_by_name
 
 _CAPTION_RE = re.compile(r"^\s*(Fortsättning\s+)?Tabell\s+\d+\s*[.:]", re.IGNORECASE)
 _FOOTER_RES = (

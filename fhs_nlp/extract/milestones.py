@@ -1,7 +1,7 @@
 """Milestones, målbilder and effektmål from the milestone table of an implementation plan.
 
 :mod:`fhs_nlp.extract.milestone_table` cuts the table into pages and rows; this module
-reads each row into a :class:`~fhs_nlp.records.Milestone` (title, 2022 wording,
+reads each row into a :class:`~fhs_nlp.datamodel.records.Milestone` (title, 2022 wording,
 description, effects with their inv/sys/vsh targets), decides each page's insatsområde,
 and reads the målbild and effektmål columns.
 
@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from fhs_nlp.datamodel.records import Effect, Effektmal, ExtractionWarning, Malbild, Milestone
+from fhs_nlp.datamodel.vocabulary import AREA_NAMES, EFFEKTMAL, normalise_name
 from fhs_nlp.errors import TABLE_WARNINGS
 from fhs_nlp.extract.milestone_cells import pages_from_cells
 from fhs_nlp.extract.milestone_table import Block, Row, TablePage, bullet_blocks, segment_table
@@ -37,8 +39,6 @@ from fhs_nlp.extract.text import (
     strip_bullet,
 )
 from fhs_nlp.ingest.document import Document
-from fhs_nlp.records import Effect, Effektmal, ExtractionWarning, Malbild, Milestone
-from fhs_nlp.vocabulary import AREA_NAMES, EFFEKTMAL, normalise_name
 
 _REWORDING_RE = re.compile(r"^\s*Omformulering av milstolpe\s+(20\d\d)\s*:\s*", re.IGNORECASE)
 

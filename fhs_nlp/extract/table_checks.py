@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.records import ExtractionWarning
 from fhs_nlp.ingest.document import Document
-from fhs_nlp.records import ExtractionWarning
 
 _HEADER_RE = re.compile(r"\bmilstol-?\s*pe\b[^\n]{0,200}\beffekt|\beffekt[^\n]{0,200}\bmilstolpe\b",
                         re.IGNORECASE)

@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fhs_nlp.datamodel.vocabulary import area_by_name
 from fhs_nlp.extract.table_roles import Roles, compact, header_columns, header_role
 from fhs_nlp.ingest.document import Document, Table, TableCell
-from fhs_nlp.vocabulary import area_by_name
 
 _YEAR_RE = re.compile(r"^20\d\d$")
 

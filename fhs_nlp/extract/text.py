@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from fhs_nlp.records import EffectTarget
+from fhs_nlp.datamodel.records import EffectTarget
 
 #: An effect target tag: "(inv)", "(sys, vsh)", "(sys vsh)", "(inv, sys,vsh)", "(vsh, sys))".
 TAG_RE = re.compile(

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fhs_nlp.datamodel.records import ExtractionWarning
+from fhs_nlp.datamodel.vocabulary import area_by_name, group_by_name
 from fhs_nlp.extract.table_roles import compact
 from fhs_nlp.extract.text import Line, is_bullet, join_lines, split_lines, strip_bullet
 from fhs_nlp.ingest.document import Document, Table, TableCell
-from fhs_nlp.records import ExtractionWarning
-from fhs_nlp.vocabulary import area_by_name, group_by_name
 
 if TYPE_CHECKING:
     from fhs_nlp.extract.viljeriktningar import AreaRow

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fhs_nlp.datamodel.records import ExtractionWarning, Insatsomrade, Viljeriktning
+from fhs_nlp.datamodel.vocabulary import AREAS, Area, area_by_name, group_by_name
 from fhs_nlp.extract.linking import link_statements
 from fhs_nlp.extract.text import Line, is_bullet, join_lines, split_lines, strip_bullet
 from fhs_nlp.extract.viljeriktning_cells import rows_from_cells, unread_table_warning
 from fhs_nlp.ingest.document import Document
-from fhs_nlp.records import ExtractionWarning, Insatsomrade, Viljeriktning
-from fhs_nlp.vocabulary import AREAS, Area, area_by_name, group_by_name
 
 _UL_RE = re.compile(r"<ul\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?(?:ul|li|p|br)\b[^>]*>", re.IGNORECASE)

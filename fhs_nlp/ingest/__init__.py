@@ -17,7 +17,7 @@ from fhs_nlp.errors import (
     UnsupportedFormatError,
 )
 from fhs_nlp.ingest.document import Document, Page, Table, TableCell, build_document
-from fhs_nlp.limits import (
+from fhs_nlp.ingest.limits import (
     DEFAULT_LIMITS,
     Limits,
     check_document,
@@ -46,7 +46,7 @@ def read_document(path: Path, doc_id: str | None = None,
                   limits: Limits | None = None) -> Document:
     """Read one file into a :class:`Document`; raise :class:`InputError` if it cannot be.
 
-    ``limits`` (default :data:`~fhs_nlp.limits.DEFAULT_LIMITS`) are checked before the
+    ``limits`` (default :data:`~fhs_nlp.ingest.limits.DEFAULT_LIMITS`) are checked before the
     file is parsed where the file says enough (PDF page count, sizes of DOCX parts) and
     on the text read.
     """

@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fhs_nlp.records import Provenance
+from fhs_nlp.datamodel.records import Provenance
 
 #: Marks a page break in text files (a form feed, as pdftotext writes it).
 PAGE_BREAK = "\f"

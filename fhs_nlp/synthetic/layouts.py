@@ -1,12 +1,12 @@
 """Tabell 1 in many layouts: the milestone table as other people's Word and PDF files lay it out.
 
-The readers must not depend on the one layout :func:`fhs_nlp.synthetic.render_milestone_table_pdf`
-draws. A :class:`Layout` is a handful of independent choices a document author makes
-(year cell rotated, upright, stacked or merged over rows; area cell merged over its rows
-or repeated on every row; a header row that wraps or is worded differently; ruled or
-borderless; landscape or portrait; rows allowed to break across pages; one table per
-area or one for all), and :func:`render` draws the same milestones in that layout with
-one of three engines:
+The readers must not depend on the one layout
+:func:`fhs_nlp.synthetic.documents.render_milestone_table_pdf` draws. A :class:`Layout` is a
+handful of independent choices a document author makes (year cell rotated, upright, stacked
+or merged over rows; area cell merged over its rows or repeated on every row; a header row
+that wraps or is worded differently; ruled or borderless; landscape or portrait; rows
+allowed to break across pages; one table per area or one for all), and :func:`render` draws
+the same milestones in that layout with one of three engines:
 
 * ``reportlab``: a PDF drawn with reportlab's platypus tables;
 * ``docx``: a Word file written with python-docx (``w:vMerge`` for merged cells,
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
-from fhs_nlp.synthetic import MILESTONE_CAPTION, MilestoneRowSpec, register_fonts
+from fhs_nlp.synthetic.documents import MILESTONE_CAPTION, MilestoneRowSpec, register_fonts
 
 Engine = Literal["reportlab", "docx", "libreoffice"]
 YearStyle = Literal["rotated", "upright", "stacked", "merged"]

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Literal
 
 from fhs_nlp._version import __version__
-from fhs_nlp.corpus import corpus_entry_for
+from fhs_nlp.datamodel.records import (
+    RECORD_TYPES,
+    SCHEMA_VERSION,
+    ExtractionWarning,
+    Fokusforflyttning,
+    Record,
+    Viljeriktning,
+)
 from fhs_nlp.errors import (
     STRICT_WARNING_CODES,
     DocumentTimeoutError,
@@ -28,17 +35,10 @@ from fhs_nlp.extract.fokus import extract_fokusforflyttningar, link_shifts
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar, link_versions
 from fhs_nlp.ingest import discover_inputs, read_document
+from fhs_nlp.ingest.corpus import corpus_entry_for
 from fhs_nlp.ingest.document import Document
-from fhs_nlp.language import looks_swedish
-from fhs_nlp.limits import Limits, time_limit
-from fhs_nlp.records import (
-    RECORD_TYPES,
-    SCHEMA_VERSION,
-    ExtractionWarning,
-    Fokusforflyttning,
-    Record,
-    Viljeriktning,
-)
+from fhs_nlp.ingest.limits import Limits, time_limit
+from fhs_nlp.segment.language import looks_swedish
 
 
 @dataclass
@@ -100,7 +100,7 @@ class DocumentResult:
     error: str | None = None
     error_code: str | None = None
     seconds: float = 0.0
-    #: records of a failed input kept from an earlier run's output (fhs_nlp.previous_run)
+    #: records of a failed input kept from an earlier run's output (fhs_nlp.report.previous_run)
     kept_records: int = 0
 
     def counts(self) -> dict[str, int]:
@@ -188,7 +188,7 @@ def extract_paths(
     ``on_start`` is told how many files were found; ``on_document`` gets each result as it
     is done (for progress bars). With ``strict`` the first unreadable input raises its
     :class:`~fhs_nlp.errors.InputError`. ``stages`` defaults to :data:`STAGES`.
-    ``limits`` (:mod:`fhs_nlp.limits`) apply to each document; over its time limit a
+    ``limits`` (:mod:`fhs_nlp.ingest.limits`) apply to each document; over its time limit a
     document fails with E802 (on the main thread of a POSIX process).
     """
     started = time.perf_counter()

@@ -31,7 +31,7 @@ uses on a verksamhetsplan:
 
 Sentences come from a regex splitter written for paragraph text (Swedish abbreviations
 such as "t.ex." and "bl.a." do not end a sentence). Inside a paragraph it finds the
-same boundaries as :func:`fhs_nlp.nlp.sentences` (a test checks this on the gold
+same boundaries as :func:`fhs_nlp.segment.nlp.sentences` (a test checks this on the gold
 drafts) without loading spaCy, which costs about 4 s per process;
 ``sentence_splitter="spacy"`` uses the spaCy pipeline instead.
 
@@ -459,7 +459,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _spacy_sentence_spans(text: str) -> list[tuple[int, int]]:
-    from fhs_nlp.nlp import sentences
+    from fhs_nlp.segment.nlp import sentences
 
     return [(a, b) for a, b, _ in sentences(text)]
 

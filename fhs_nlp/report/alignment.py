@@ -1,4 +1,4 @@
-"""Show an :class:`~fhs_nlp.align.AlignmentReport`: terminal, Markdown, HTML, JSON.
+"""Show an :class:`~fhs_nlp.align.aligner.AlignmentReport`: terminal, Markdown, HTML, JSON.
 
 The terminal view is what a strategist reads first: one line per insatsområde with its
 score bar and status, then the gaps, then the evidence. The HTML report is one
@@ -17,9 +17,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from fhs_nlp.alignment_records import AlignmentReport, PassageResult
-from fhs_nlp.markdown_text import md_text
-from fhs_nlp.not_swedish import is_not_swedish
+from fhs_nlp.align.not_swedish import is_not_swedish
+from fhs_nlp.datamodel.alignment import AlignmentReport, PassageResult
+from fhs_nlp.report.markdown_text import md_text
 
 STATUS_STYLE = {"covered": "green", "weak": "yellow", "gap": "red"}
 STATUS_TEXT = {"covered": "covered", "weak": "weak", "gap": "GAP"}
@@ -145,7 +145,7 @@ def render_json(report: AlignmentReport) -> str:
 
 def render_markdown(report: AlignmentReport) -> str:
     """The report as Markdown; every text from the draft (and the reference) goes
-    through :func:`~fhs_nlp.markdown_text.md_text`: no raw HTML or Markdown passes."""
+    through :func:`~fhs_nlp.report.markdown_text.md_text`: no raw HTML or Markdown passes."""
     m_ = md_text
     doc = report.document
     out = [f"# Alignment of {m_(doc.path)} with Framtidens hälsosystem", ""]

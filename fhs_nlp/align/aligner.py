@@ -3,19 +3,19 @@
 The stages, in order:
 
 1. read the draft (PDF, DOCX, TXT, Markdown) and cut it into passages
-   (:mod:`fhs_nlp.passages`);
+   (:mod:`fhs_nlp.segment.passages`);
 2. embed every passage once (cached by content hash) and give it a probability for
-   each insatsområde and for "none of them" (:mod:`fhs_nlp.classify`);
+   each insatsområde and for "none of them" (:mod:`fhs_nlp.classify.classifier`);
 3. find each passage's nearest reference records in the FAISS index of the strategy
-   (:mod:`fhs_nlp.index`): viljeriktningar, milestones and their effects,
+   (:mod:`fhs_nlp.index.reference_index`): viljeriktningar, milestones and their effects,
    fokusförflyttningar;
 4. sum up per area: a score from 0 to 100, coverage, evidence, viljeriktningar addressed
    and missing, milestones advanced, gaps.
 
 What the area score means (also written into every report): the share of the draft's
-text that is about the area, in per cent of its words (:mod:`fhs_nlp.doc_score`); it does
+text that is about the area, in per cent of its words (:mod:`fhs_nlp.align.doc_score`); it does
 not grow with the length of the draft. Passages get a calibrated probability of "none"
-from a relevance stage (:mod:`fhs_nlp.abstain`), so text about other things is credited
+from a relevance stage (:mod:`fhs_nlp.classify.abstain`), so text about other things is credited
 to no area. ``scoring="v1"`` keeps the first aligner (one softmax over 7 areas + none,
 area score = mean probability of the two strongest passages) for comparison.
 """
@@ -31,8 +31,11 @@ from typing import Literal
 
 import numpy as np
 
-from fhs_nlp.abstain import AbstainingClassifier, clean_text, load_or_train_abstaining
-from fhs_nlp.alignment_records import (  # re-exported: the report is part of this API
+from fhs_nlp.align.doc_score import DEFAULT_RULE, DocumentRule, area_score, score_meaning
+from fhs_nlp.align.not_swedish import NOT_SWEDISH, mark_not_meaningful
+from fhs_nlp.classify.abstain import AbstainingClassifier, clean_text, load_or_train_abstaining
+from fhs_nlp.classify.classifier import LABELS, PassageClassifier, load_or_train
+from fhs_nlp.datamodel.alignment import (  # re-exported: the report is part of this API
     ALIGNMENT_SCHEMA_VERSION,
     AlignmentReport,
     AreaResult,
@@ -45,14 +48,12 @@ from fhs_nlp.alignment_records import (  # re-exported: the report is part of th
     ShiftResult,
     ViljeriktningResult,
 )
-from fhs_nlp.classify import LABELS, PassageClassifier, load_or_train
-from fhs_nlp.doc_score import DEFAULT_RULE, DocumentRule, area_score, score_meaning
-from fhs_nlp.embed import DEFAULT_EMBEDDER, Embedder, EmbeddingCache, load_embedder
+from fhs_nlp.datamodel.vocabulary import AREAS, SHIFT_CUES
+from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
-from fhs_nlp.language import looks_swedish
-from fhs_nlp.not_swedish import NOT_SWEDISH, mark_not_meaningful
-from fhs_nlp.vocabulary import AREAS, SHIFT_CUES
+from fhs_nlp.segment.language import looks_swedish
+from fhs_nlp.settings import REPO_ROOT
 
 __all__ = [
     "ALIGNMENT_SCHEMA_VERSION",
@@ -63,7 +64,7 @@ __all__ = [
     "load_passage_predictor",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 DEFAULT_CACHE = ROOT / ".fhs-cache" / "embeddings.sqlite"
 
 SCORE_MEANING_V1 = (
@@ -87,7 +88,7 @@ VILJERIKTNING_Z = 0.75
 #: about the area is said to advance a milestone.
 MILESTONE_Z = 2.5
 #: A fokusförflyttning is reflected when the draft uses at least SHIFT_CUES_MIN of the
-#: practices it stands for (fhs_nlp.vocabulary.SHIFT_CUES) and some passage is at least
+#: practices it stands for (fhs_nlp.datamodel.vocabulary.SHIFT_CUES) and some passage is at least
 #: somewhat close to its statement (z ≥ SHIFT_Z), or very close (z ≥ 2 * SHIFT_Z).
 SHIFT_CUES_MIN = 3
 SHIFT_Z = 1.0
@@ -108,7 +109,7 @@ class Aligner:
     """The loaded parts: embedder, reference index, classifier. Load once, align many."""
 
     embedder: Embedder
-    index: object  # fhs_nlp.index.ReferenceIndex
+    index: object  # fhs_nlp.index.reference_index.ReferenceIndex
     classifier: PassageClassifier | AbstainingClassifier
     cache: EmbeddingCache | None
     background_mean: np.ndarray  # per index entry: mean similarity to corpus text
@@ -247,7 +248,7 @@ class Aligner:
 
     def scored_passages(self, doc: Document) -> list:
         """The passages that get a score, numbered without gaps (``--passage N``)."""
-        from fhs_nlp.passages import group_lists, split_passages
+        from fhs_nlp.segment.passages import group_lists, split_passages
 
         passages = split_passages(doc)
         if self.scoring == "v1":
@@ -614,7 +615,7 @@ def load_aligner(
     key = (model or DEFAULT_EMBEDDER, str(index_dir or ""), scoring)
     if key in _ALIGNERS:
         return _ALIGNERS[key]
-    from fhs_nlp.index import ensure_index, reference_records
+    from fhs_nlp.index.reference_index import ensure_index, reference_records
 
     if on_progress:
         on_progress("loading the embedder")
@@ -645,7 +646,7 @@ def _background(
     close to everything; a similarity is only telling relative to what that reference
     scores against text in general.
     """
-    from fhs_nlp.classify import corpus_examples, dev_examples
+    from fhs_nlp.classify.classifier import corpus_examples, dev_examples
 
     texts = [e.text for e in corpus_examples(records)] + [e.text for e in dev_examples()]
     vectors = cache.embed(embedder, texts, "query") if cache else embedder.embed_queries(texts)

@@ -12,7 +12,7 @@ the pipeline is ``spacy.blank("sv")`` plus rule components that fit the FHS docu
   not end a sentence, a page break, a list item or a blank line before a capitalised line
   start one, and hard line breaks inside a sentence do not.
 * ``entity_ruler`` with token patterns (DATE, YEAR, DECISION, CASE_NUMBER, EFFECT_TAG,
-  AREA, BODY) built from :mod:`fhs_nlp.vocabulary`, so the areas are matched in every
+  AREA, BODY) built from :mod:`fhs_nlp.datamodel.vocabulary`, so the areas are matched in every
   spelling the sources use, across line breaks.
 * ``fhs_entity_context``: checks the ruler cannot make (a real calendar date, a year
   range that runs forward, an effect tag that names a target) and entities that need
@@ -42,7 +42,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex
 
-from fhs_nlp.vocabulary import AREAS
+from fhs_nlp.datamodel.vocabulary import AREAS
 
 __all__ = [
     "BODIES",

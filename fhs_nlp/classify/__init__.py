@@ -1,0 +1,1 @@
+"""Stage 6: which insatsområde is a passage about, or none (calibrated classifiers)."""

@@ -1,0 +1,1 @@
+"""The typed records that cross stage boundaries, and the FHS vocabulary they use."""

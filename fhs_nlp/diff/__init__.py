@@ -1,0 +1,1 @@
+"""Two versions of a plan compared: milestones moved, reworded, added, removed."""

@@ -1,0 +1,1 @@
+"""Stage 5: the reference index, the strategy's records as vectors in FAISS."""

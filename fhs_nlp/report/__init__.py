@@ -1,0 +1,1 @@
+"""Stage 8: the files a user reads: alignment and diff reports, record files, written atomically."""
