@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -304,7 +303,8 @@ def test_passages_corpus_documents(corpus_docs):
         assert all(p.n_words <= 120 or p.kind != "paragraph" for p in passages)
 
 
-def test_passages_30_pages_well_under_half_a_second(tmp_path):
+def test_passages_of_a_30_page_draft_cover_every_page(tmp_path):
+    """Speed is measured in bench/bench_passages.py; here, that a long draft is cut whole."""
     paragraphs = []
     for draft in GOLD_DRAFTS:
         paragraphs.append(draft.read_text(encoding="utf-8"))
@@ -314,12 +314,9 @@ def test_passages_30_pages_well_under_half_a_second(tmp_path):
     path.write_text(text, encoding="utf-8")
     doc = read_document(path)
     assert len(doc.pages) == 31
-    split_passages(doc)  # warm the regexes
-    started = time.perf_counter()
     passages = split_passages(doc)
-    seconds = time.perf_counter() - started
-    assert seconds < 0.25, f"{seconds:.3f} s for {len(passages)} passages"
     assert {p.page for p in passages} == set(range(1, 32))
+    assert_spans_point_at_text(doc, passages)
 
 
 # --------------------------------------------------------------------------- sentences
