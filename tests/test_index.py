@@ -299,7 +299,9 @@ def test_index_missing_folder_says_how_to_build(tmp_path):
 @pytest.fixture
 def private_repo(tmp_path, monkeypatch):
     """Default locations (models/index, .fhs-cache) inside tmp_path."""
-    monkeypatch.setattr(index_module, "REPO_ROOT", tmp_path)
+    monkeypatch.setattr(index_module, "INDEX_ROOT", tmp_path / "models" / "index")
+    monkeypatch.setattr(index_module, "EMBEDDING_CACHE",
+                        tmp_path / ".fhs-cache" / "embeddings.sqlite")
     return tmp_path
 
 

@@ -53,7 +53,7 @@ from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, Embedder, EmbeddingCache, 
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.document import Document
 from fhs_nlp.segment.language import looks_swedish
-from fhs_nlp.settings import REPO_ROOT
+from fhs_nlp.settings import EMBEDDING_CACHE
 
 __all__ = [
     "ALIGNMENT_SCHEMA_VERSION",
@@ -64,8 +64,8 @@ __all__ = [
     "load_passage_predictor",
 ]
 
-ROOT = REPO_ROOT
-DEFAULT_CACHE = ROOT / ".fhs-cache" / "embeddings.sqlite"
+#: The embedding cache (fhs_nlp.settings.EMBEDDING_CACHE).
+DEFAULT_CACHE = EMBEDDING_CACHE
 
 SCORE_MEANING_V1 = (
     "Area score (0-100): the average calibrated probability, in per cent, that the "

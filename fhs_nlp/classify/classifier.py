@@ -39,7 +39,7 @@ from sklearn.pipeline import FeatureUnion
 from fhs_nlp.datamodel.records import Record
 from fhs_nlp.datamodel.vocabulary import AREAS
 from fhs_nlp.embed.embedders import Embedder, EmbeddingCache
-from fhs_nlp.settings import REPO_ROOT
+from fhs_nlp.settings import DATA_ROOT, GOLD_DIR, MODEL_CACHE_DIR
 
 T = TypeVar("T")
 
@@ -47,9 +47,11 @@ T = TypeVar("T")
 LABELS: tuple[str, ...] = (*(a.slug for a in AREAS), "none")
 NONE = len(LABELS) - 1
 
-ROOT = REPO_ROOT
-GOLD_PASSAGES = ROOT / "eval" / "gold" / "alignment" / "passages.jsonl"
-MODEL_CACHE = ROOT / "models" / "cache"
+#: Where the training data is read from (the checkout, or the data in an installed package).
+ROOT = DATA_ROOT
+GOLD_PASSAGES = GOLD_DIR / "alignment" / "passages.jsonl"
+#: Trained classifiers (written on first use; see fhs_nlp.settings for where).
+MODEL_CACHE = MODEL_CACHE_DIR
 
 #: Weight of a dev passage against a corpus example (drafts read like the dev passages).
 DEV_WEIGHT = 3.0

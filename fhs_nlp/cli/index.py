@@ -116,10 +116,11 @@ def info_command(
 
         fhs-nlp index info out/index-minilm
     """
-    from fhs_nlp.index.reference_index import REPO_ROOT, inspect_index
+    from fhs_nlp.index.reference_index import inspect_index
+    from fhs_nlp.settings import INDEX_ROOT
 
     if path is None:
-        root = REPO_ROOT / "models" / "index"
+        root = INDEX_ROOT
         folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
         if not folders:
             console.print(f"No index under {escape(str(root))}/ yet; build one with "

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process, utils
 from scipy.optimize import linear_sum_assignment
 
@@ -47,6 +47,7 @@ from fhs_nlp.datamodel.records import SCHEMA_VERSION, Effect, Milestone
 from fhs_nlp.datamodel.vocabulary import AREA_NAMES
 from fhs_nlp.errors import InputError, NoMilestoneTableError  # noqa: F401 (re-exported)
 from fhs_nlp.ingest import Document, read_document
+from fhs_nlp.settings import DiffSettings  # re-exported: part of this module's API
 
 ChangeType = Literal[
     "unchanged", "reworded", "moved_year", "moved_area", "effects_changed", "added", "removed"
@@ -57,35 +58,6 @@ CHANGE_TYPES: tuple[ChangeType, ...] = (
 )
 EffectChangeType = Literal["added", "removed", "reworded", "retagged"]
 EFFECT_CHANGE_TYPES: tuple[EffectChangeType, ...] = ("added", "removed", "reworded", "retagged")
-
-
-class DiffSettings(BaseModel):
-    """How milestones and effects are matched; checked when made."""
-
-    model_config = ConfigDict(frozen=True)
-
-    min_similarity: float = Field(
-        default=0.5, ge=0, le=1, description="Pairs of milestones below this are never matched"
-    )
-    title_weight: float = Field(default=0.7, ge=0, le=1)
-    description_weight: float = Field(default=0.3, ge=0, le=1)
-    effect_min_similarity: float = Field(
-        default=0.6, ge=0, le=1, description="Pairs of effects below this are never matched"
-    )
-    same_area_bonus: float = Field(default=0.02, ge=0, le=0.1,
-                                   description="Tie-breaker in the assignment only")
-    same_year_bonus: float = Field(default=0.01, ge=0, le=0.1,
-                                   description="Tie-breaker in the assignment only")
-    scorer: Literal["token_sort_ratio"] = "token_sort_ratio"
-
-    @model_validator(mode="after")
-    def _weights_sum_to_one(self) -> DiffSettings:
-        if abs(self.title_weight + self.description_weight - 1) > 1e-9:
-            raise ValueError(
-                f"title_weight + description_weight must be 1, not "
-                f"{self.title_weight} + {self.description_weight}"
-            )
-        return self
 
 
 class DiffOp(BaseModel):

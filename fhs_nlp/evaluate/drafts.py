@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fhs_nlp.fileio import atomic_write_with
+
 Block = tuple[str, Any]
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -159,13 +161,7 @@ def render_draft(source: Path, out_dir: Path) -> RenderedDraft:
 
 def _render_atomically(target: Path, render: Any) -> None:
     """Render to a temporary name, then rename: a cache never holds half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.tmp{target.suffix}")
-    try:
-        render(tmp)
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write_with(target, render)
 
 
 def render_drafts(sources: list[Path], out_dir: Path) -> list[RenderedDraft]:

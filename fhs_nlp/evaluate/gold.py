@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fhs_nlp import settings
 from fhs_nlp.datamodel.vocabulary import AREA_NAMES, AREAS, EFFEKTMAL, GROUPS
 from fhs_nlp.errors import FhsError
 from fhs_nlp.report.output import KIND_FILES
 
-#: The repository's gold folder, found relative to the package's source tree.
-GOLD_DIR = Path(__file__).resolve().parents[2] / "eval" / "gold"
+#: The gold folder (``eval/gold`` of the checkout, or the copy in an installed package).
+GOLD_DIR = settings.GOLD_DIR
 
 AREA_SLUGS: tuple[str, ...] = tuple(a.slug for a in AREAS)
 #: The fixed label order of every probability matrix: the 7 areas, then "none".

@@ -19,6 +19,7 @@ from fhs_nlp._version import __version__
 from fhs_nlp.datamodel.records import SCHEMA_VERSION
 from fhs_nlp.evaluate.gold import LABELS, gold_version
 from fhs_nlp.report.output import KIND_FILES, atomic_write_text, command_line, library_versions
+from fhs_nlp.settings import REPO_ROOT
 
 if TYPE_CHECKING:
     from fhs_nlp.evaluate.extraction import ExtractionEval
@@ -120,7 +121,7 @@ def build_metrics(*, suite: str, extraction: ExtractionEval | None,
             "suite": suite,
             "config": config,
             "versions": _versions(),
-            "git": _git_state(Path(__file__).resolve().parents[2]),
+            "git": _git_state(REPO_ROOT),
             "timings_seconds": {k: round(v, 2) for k, v in timings.items()},
         },
         "headline": headline(extraction, alignment, real),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from fhs_nlp import settings
 from fhs_nlp.datamodel.records import Viljeriktning
 from fhs_nlp.evaluate.alignment import SystemResult, evaluate_system
 from fhs_nlp.evaluate.drafts import RenderedDraft, render_drafts
@@ -35,11 +36,10 @@ from fhs_nlp.ingest.corpus import CORPUS_DIR, load_manifest
 Suite = Literal["extraction", "alignment", "real", "all"]
 #: ``alignment`` is the written-for-purpose gold set, ``real`` the real-text one.
 SUITES: tuple[str, ...] = ("extraction", "alignment", "real", "all")
-REPO_ROOT = Path(__file__).resolve().parents[2]
 #: Default cache folder (embeddings, rendered drafts); gitignored.
-CACHE_DIR = REPO_ROOT / ".fhs-cache"
+CACHE_DIR = settings.CACHE_DIR
 #: The committed report every run is compared with.
-COMMITTED_DIR = REPO_ROOT / "eval" / "reports"
+COMMITTED_DIR = settings.COMMITTED_REPORTS_DIR
 
 Progress = Callable[[str, int, int], None]
 
@@ -301,9 +301,10 @@ def _run_system(name: str, ctx: SystemContext, gold: AlignmentGold,
 
 
 def _shown(path: Path | str) -> str:
-    """A path for the stamp: relative to the repository when inside it."""
+    """A path for the stamp: relative to the repository (or the data shipped with an
+    installed package) when inside it."""
     path = Path(path).resolve()
     try:
-        return path.relative_to(REPO_ROOT).as_posix()
+        return path.relative_to(settings.DATA_ROOT).as_posix()
     except ValueError:
         return str(path)

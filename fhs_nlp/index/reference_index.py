@@ -33,7 +33,7 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,9 +58,9 @@ from fhs_nlp.errors import (
     IndexMismatchError,
     IndexNotFoundError,
 )
-from fhs_nlp.ingest.corpus import CORPUS_DIR, load_manifest
-from fhs_nlp.report.output import atomic_write_bytes, atomic_write_text
-from fhs_nlp.settings import PACKAGE_DIR
+from fhs_nlp.fileio import atomic_write_bytes, atomic_write_text, file_lock
+from fhs_nlp.ingest.corpus import load_manifest
+from fhs_nlp.settings import CORPUS_DIR, DATA_ROOT, EMBEDDING_CACHE, INDEX_ROOT, PACKAGE_DIR
 
 __all__ = [
     "APPROXIMATE_FROM",
@@ -103,7 +103,6 @@ HNSW_EF_SEARCH = 128
 ENTRY_SIDE = "passage"
 QUERY_SIDE = "query"
 
-REPO_ROOT = CORPUS_DIR.parent
 INDEX_FILE = "index.faiss"
 ENTRIES_FILE = "entries.jsonl"
 MANIFEST_FILE = "manifest.json"
@@ -426,13 +425,14 @@ def _slug(name: str) -> str:
 
 
 def default_index_dir(embedder: Embedder) -> Path:
-    """``<repo>/models/index/<embedder name as a file name>`` (kept out of git)."""
-    return REPO_ROOT / "models" / "index" / _slug(embedder.name)
+    """``models/index/<embedder name as a file name>`` in the work folder (the checkout,
+    kept out of git, or the user's cache folder; :mod:`fhs_nlp.settings`)."""
+    return INDEX_ROOT / _slug(embedder.name)
 
 
 def default_cache_path() -> Path:
-    """``<repo>/.fhs-cache/embeddings.sqlite``, the embedding cache (kept out of git)."""
-    return REPO_ROOT / ".fhs-cache" / "embeddings.sqlite"
+    """The embedding cache, ``.fhs-cache/embeddings.sqlite`` in the work folder."""
+    return EMBEDDING_CACHE
 
 
 def _model_spec(embedder: Embedder) -> str:
@@ -475,7 +475,7 @@ def _rebuild_hint(path: Path, spec: str, manifest: Mapping[str, Any] | None = No
 
 
 def _is_default_location(path: Path) -> bool:
-    return Path(path).resolve().parent == (REPO_ROOT / "models" / "index").resolve()
+    return Path(path).resolve().parent == INDEX_ROOT.resolve()
 
 
 def _quote(text: str) -> str:
@@ -647,7 +647,7 @@ def _code_hash() -> str:
 
 def _display_path(path: Path) -> str:
     try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
+        return str(Path(path).resolve().relative_to(DATA_ROOT))
     except ValueError:
         return str(Path(path).resolve())
 
@@ -828,22 +828,9 @@ def inspect_index(path: Path) -> ReferenceIndex:
 # --------------------------------------------------------------------------- ensure
 
 
-@contextlib.contextmanager
-def _build_lock(folder: Path) -> Iterator[None]:
-    """One build at a time per folder, across processes (POSIX; elsewhere no lock)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = folder.parent / f".{folder.name}.lock"
-    with open(lock_path, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def _build_lock(folder: Path) -> contextlib.AbstractContextManager[bool]:
+    """One build at a time per folder, across processes (the lock file sits beside it)."""
+    return file_lock(folder.parent / f".{folder.name}.lock")
 
 
 def _stale_reason(manifest: Mapping[str, Any]) -> str | None:
@@ -852,7 +839,7 @@ def _stale_reason(manifest: Mapping[str, Any]) -> str | None:
     if corpus.get("source") == "bundled":
         paths = bundled_corpus()
     elif corpus.get("source") == "paths":
-        paths = [REPO_ROOT / p if not Path(p).is_absolute() else Path(p)
+        paths = [DATA_ROOT / p if not Path(p).is_absolute() else Path(p)
                  for p in corpus.get("paths", [])]
         if not paths or not all(p.exists() for p in paths):
             return None  # the corpus it was built from is gone: keep the index as it is
@@ -870,7 +857,7 @@ def _stale_reason(manifest: Mapping[str, Any]) -> str | None:
 def _corpus_of(manifest: Mapping[str, Any] | None) -> list[Path] | None:
     corpus = (manifest or {}).get("corpus") or {}
     if corpus.get("source") == "paths":
-        paths = [REPO_ROOT / p if not Path(p).is_absolute() else Path(p)
+        paths = [DATA_ROOT / p if not Path(p).is_absolute() else Path(p)
                  for p in corpus.get("paths", [])]
         if paths and all(p.exists() for p in paths):
             return paths

@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fhs_nlp.settings import REPO_ROOT
-
-#: The repository's corpus folder, found relative to the installed package's source tree.
-CORPUS_DIR = REPO_ROOT / "corpus"
+from fhs_nlp.settings import CORPUS_DIR  # noqa: F401 - re-exported: where the corpus is
 
 
 @dataclass(frozen=True)

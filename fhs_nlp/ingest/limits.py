@@ -41,6 +41,7 @@ from fhs_nlp.errors import (
     TooMuchTextError,
     UnsafeXmlError,
 )
+from fhs_nlp.settings import DEFAULT_MAX_CHARS, DEFAULT_MAX_DOCX_MB, DEFAULT_MAX_PAGES
 
 #: Text without real pages (plain text, Word without page breaks) counts this many
 #: words as one page.
@@ -54,9 +55,9 @@ _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 class Limits:
     """The limits a document must keep; one object for every command."""
 
-    max_pages: int = 500
-    max_chars: int = 5_000_000
-    max_docx_mb: float = 64.0
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_chars: int = DEFAULT_MAX_CHARS
+    max_docx_mb: float = DEFAULT_MAX_DOCX_MB
     timeout: float = 900.0
 
     def __post_init__(self) -> None:

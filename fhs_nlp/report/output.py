@@ -1,26 +1,27 @@
 """Writing results: one file per record kind, a run manifest, all written atomically.
 
-Every file is first written to a temporary file in the same folder and then renamed
-over the target, so an interrupted run leaves either the old file or the new one, never
-half of one. JSON is written with ``ensure_ascii=False``: å, ä and ö stay readable.
+Every file goes through :func:`fhs_nlp.fileio.atomic_write_bytes` (a temporary file in
+the same folder, then a rename), so an interrupted run leaves either the old file or the
+new one, never half of one. JSON is written with ``ensure_ascii=False``: å, ä and ö
+stay readable.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from fhs_nlp.errors import OutputError
+from fhs_nlp.fileio import (  # noqa: F401 - re-exported: callers import them from here
+    atomic_write_bytes,
+    atomic_write_text,
+)
 
 Format = Literal["jsonl", "csv", "json"]
 
@@ -34,39 +35,6 @@ KIND_FILES: dict[str, str] = {
     "effektmal": "effektmal",
     "decision": "decisions",
 }
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot be written ({exc.strerror}); choose another --out folder", path
-        ) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def to_jsonable(obj: Any) -> Any:
