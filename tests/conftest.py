@@ -1,4 +1,5 @@
-"""Shared fixtures: the corpus documents, read and extracted once per test session."""
+"""Shared fixtures: the corpus documents, read and extracted once per test session, and
+:class:`FakeEmbedder`, a model-free embedder for the tests of the fast suite."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
+import hashlib  # noqa: E402
+import re  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from fhs_nlp.ingest import read_document  # noqa: E402
@@ -23,6 +27,30 @@ CORPUS_FILES = {
     "002": CORPUS / "002_31beb24573b96ab1.txt",
     "003": CORPUS / "003_a7ff5744d61fc316.txt",
 }
+
+
+class FakeEmbedder:
+    """Deterministic bag-of-words vectors from word hashes: texts that share words are
+    close. Counts the texts it embeds, so tests can see what the cache spared."""
+
+    def __init__(self, name: str = "fake/hash-bow", dim: int = 64) -> None:
+        self.name = name
+        self.dim = dim
+        self.embedded: list[str] = []
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            h = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
+            v[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        norm = np.linalg.norm(v)
+        return v / norm if norm else v
+
+    def embed_passages(self, texts):
+        self.embedded.extend(texts)
+        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
+
+    embed_queries = embed_passages
 
 
 @pytest.fixture(scope="session")

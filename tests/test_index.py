@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import FakeEmbedder
 from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app
@@ -39,30 +38,6 @@ QUERY_NAV = (
     "Primärvården ska vara navet i vården: den första kontakten för invånarna, med fast "
     "läkarkontakt och samordning med kommunen."
 )
-
-
-class FakeEmbedder:
-    """Deterministic bag-of-words vectors from word hashes: texts that share words are
-    close. Counts the texts it embeds, so tests can see what the cache spared."""
-
-    def __init__(self, name: str = "fake/hash-bow", dim: int = 64) -> None:
-        self.name = name
-        self.dim = dim
-        self.embedded: list[str] = []
-
-    def _vec(self, text: str) -> np.ndarray:
-        v = np.zeros(self.dim, dtype=np.float32)
-        for word in re.findall(r"\w+", text.lower()):
-            h = int.from_bytes(hashlib.sha256(word.encode()).digest()[:8], "little")
-            v[h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
-        norm = np.linalg.norm(v)
-        return v / norm if norm else v
-
-    def embed_passages(self, texts):
-        self.embedded.extend(texts)
-        return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim))
-
-    embed_queries = embed_passages
 
 
 @pytest.fixture(scope="session")

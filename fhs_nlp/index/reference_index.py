@@ -338,6 +338,39 @@ class ReferenceIndex:
             for row_ids, row_scores in zip(found, scores, strict=True)
         ]
 
+    def is_exact(self) -> bool:
+        """True for the flat (exact) index, False for HNSW (approximate)."""
+        import faiss
+
+        return not isinstance(self._faiss(), faiss.IndexHNSW)
+
+    def search_arrays(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """FAISS's own answer for the ``k`` nearest entries of each query: cosines and
+        entry ids, both of shape (n, k), best first; id -1 where fewer were found.
+
+        What the aligner uses (:mod:`fhs_nlp.align.similarity`): arrays, not one Python
+        tuple per hit. On HNSW the search looks at ``max(efSearch, k)`` candidates, so a
+        large ``k`` is answered in full.
+        """
+        import faiss
+
+        q = np.ascontiguousarray(np.atleast_2d(np.asarray(queries, dtype=np.float32)))
+        if q.shape[1] != self.dim:
+            raise ValueError(
+                f"query vectors have dimension {q.shape[1]}, the index has {self.dim}; embed "
+                f"the queries with the index's embedder ({self.manifest.get('embedder')})"
+            )
+        k = min(k, len(self.entries))
+        if k <= 0 or len(q) == 0:
+            return np.zeros((len(q), 0), np.float32), np.zeros((len(q), 0), np.int64)
+        index = self._faiss()
+        params: Any = None
+        if isinstance(index, faiss.IndexHNSW):
+            lib: Any = faiss  # the SWIG parameter classes are missing from faiss's stubs
+            params = lib.SearchParametersHNSW(efSearch=max(int(index.hnsw.efSearch), k))
+        scores, ids = index.search(q, k, params=params)
+        return scores, ids
+
     def _faiss(self) -> Any:
         if self.faiss_index is None:
             self.faiss_index = _make_faiss(self.vectors)
