@@ -2,8 +2,11 @@
 
 The pipeline is a list you can read (:data:`STAGES`): each stage takes a
 :class:`~fhs_nlp.ingest.document.Document` and returns records and warnings. A document
-that cannot be read is recorded as a failure with its reason and the run goes on; with
-``strict=True`` the first failure raises instead. Nothing here prints: progress is
+that cannot be read is recorded as a failure with its reason and the run goes on; so is
+one on which a stage raises an unexpected exception (a bug, E804): the traceback is kept
+with the document (``DocumentResult.traceback``, written into the run's manifest) and
+the other documents are still extracted. With ``strict=True`` the first failure raises
+instead. Nothing here prints: progress is
 reported through an optional callback, so the CLI can draw a bar and a library user can
 stay silent.
 """
@@ -11,6 +14,7 @@ stay silent.
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +34,7 @@ from fhs_nlp.errors import (
     DocumentTimeoutError,
     IncompleteTableError,
     InputError,
+    InternalError,
 )
 from fhs_nlp.extract.fokus import extract_fokusforflyttningar, link_shifts
 from fhs_nlp.extract.milestones import extract_milestones
@@ -102,6 +107,8 @@ class DocumentResult:
     seconds: float = 0.0
     #: records of a failed input kept from an earlier run's output (fhs_nlp.report.previous_run)
     kept_records: int = 0
+    #: the traceback of an unexpected exception (a bug, error code E804), for the report
+    traceback: str | None = None
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(RECORD_TYPES, 0)
@@ -157,8 +164,12 @@ def extract_document(
                 "Swedish and will find little",
             )
         )
-    for _name, stage in stages:
-        output = stage(doc)
+    for name, stage in stages:
+        try:
+            output = stage(doc)
+        except Exception as error:
+            error.add_note(f"in the extraction stage {name!r}")
+            raise
         records.extend(output.records)
         warnings.extend(output.warnings)
     return DocumentResult(
@@ -238,6 +249,21 @@ def _extract_file(
             error=str(error),
             error_code=error.code,
             seconds=time.perf_counter() - started,
+        )
+    except Exception as error:  # a bug: keep it with the document and go on
+        if strict:
+            raise
+        stage = next((n for n in getattr(error, "__notes__", ()) if "stage" in n), "")
+        return DocumentResult(
+            path=path,
+            doc_id=doc_id,
+            status="failure",
+            error=f"fhs-nlp could not process it ({type(error).__name__}: {error}"
+                  f"{'; ' + stage if stage else ''}); this is a bug: please report it with "
+                  "the file and the traceback in manifest.json",
+            error_code=InternalError.code,
+            seconds=time.perf_counter() - started,
+            traceback=traceback.format_exc(),
         )
     result.seconds = time.perf_counter() - started
     if strict:

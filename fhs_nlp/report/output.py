@@ -160,6 +160,9 @@ def write_extraction(
                 "notes": sum(1 for w in d.warnings if w.level == "info"),
                 "error": d.error,
                 "error_code": d.error_code,
+                # only where a stage raised (a bug, E804): the manifest of a run without
+                # one has the same keys as before
+                **({"traceback": d.traceback} if d.traceback else {}),
                 "kept_from_previous_run": d.kept_records,
                 "kept_document_id": (d.records[0].provenance.document_id
                                      if d.kept_records else None),
