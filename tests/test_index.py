@@ -12,6 +12,7 @@ import pytest
 from conftest import FakeEmbedder
 from typer.testing import CliRunner
 
+from fhs_nlp import settings
 from fhs_nlp.cli.main import app
 from fhs_nlp.datamodel.records import Milestone
 from fhs_nlp.embed.embedders import EmbeddingCache
@@ -21,6 +22,8 @@ from fhs_nlp.errors import (
     IndexMismatchError,
     IndexNotFoundError,
 )
+from fhs_nlp.index import build as index_build
+from fhs_nlp.index import faiss_index
 from fhs_nlp.index import reference_index as index_module
 from fhs_nlp.index.reference_index import (
     ENTRY_KINDS,
@@ -181,7 +184,7 @@ def test_index_build_without_reference_records_is_refused(tmp_path, cache):
 
 
 def test_index_approximate_above_threshold(monkeypatch, records, cache):
-    monkeypatch.setattr(index_module, "APPROXIMATE_FROM", 100)
+    monkeypatch.setattr(faiss_index, "APPROXIMATE_FROM", 100)
     index = build_index(FakeEmbedder(), None, records=records, cache=cache)
     assert index.manifest["index_type"] == "IndexHNSWFlat"
     query = index.vectors[:5]
@@ -274,8 +277,8 @@ def test_index_missing_folder_says_how_to_build(tmp_path):
 @pytest.fixture
 def private_repo(tmp_path, monkeypatch):
     """Default locations (models/index, .fhs-cache) inside tmp_path."""
-    monkeypatch.setattr(index_module, "INDEX_ROOT", tmp_path / "models" / "index")
-    monkeypatch.setattr(index_module, "EMBEDDING_CACHE",
+    monkeypatch.setattr(settings, "INDEX_ROOT", tmp_path / "models" / "index")
+    monkeypatch.setattr(settings, "EMBEDDING_CACHE",
                         tmp_path / ".fhs-cache" / "embeddings.sqlite")
     return tmp_path
 
@@ -308,7 +311,7 @@ def test_index_ensure_rebuilds_after_extraction_code_changes(private_repo, monke
     folder = private_repo / "index"
     ensure_index(embedder, folder)
     n_embedded = len(embedder.embedded)
-    monkeypatch.setattr(index_module, "_code_hash", lambda: "sha256:another-extractor")
+    monkeypatch.setattr(index_build, "_code_hash", lambda: "sha256:another-extractor")
     rebuilt = ensure_index(embedder, folder)
     assert rebuilt.note == "rebuilt: the extraction code changed since it was built"
     assert len(embedder.embedded) == n_embedded  # same texts: all from the cache
