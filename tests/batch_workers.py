@@ -17,7 +17,7 @@ from typing import Any
 from fhs_nlp.batch.rows import SummaryRow
 from fhs_nlp.batch.worker import Task
 
-SECONDS = 1.5
+SECONDS = 1.0
 
 
 def init(model: Any, index_dir: Any, cache_path: Any, threads: Any, events: Any,
@@ -33,7 +33,7 @@ def run(task: Task) -> dict[str, Any]:
     with open(Path(task.doc_dir).parent.parent / "runs.log", "a") as log:
         log.write(f"{task.document_id}\n")
     if "poison" in task.path:
-        time.sleep(0.3)
+        time.sleep(0.2)
         os._exit(70)
     time.sleep(SECONDS)
     row = SummaryRow(path=task.path, document_id=task.document_id,

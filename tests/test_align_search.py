@@ -27,6 +27,7 @@ from fhs_nlp.align import similarity
 from fhs_nlp.align.aligner import Aligner
 from fhs_nlp.classify.classifier import load_or_train
 from fhs_nlp.embed.embedders import EmbeddingCache
+from fhs_nlp.index import faiss_index
 from fhs_nlp.index import reference_index as index_module
 from fhs_nlp.index.reference_index import (
     APPROXIMATE_FROM,
@@ -144,7 +145,18 @@ def large(flat):
     return _large_index(flat[3], APPROXIMATE_FROM + 1000)
 
 
+@pytest.mark.slow  # builds an HNSW graph of 51 000 vectors
 def test_align_hnsw_path_serves_a_large_index(flat, large):
+    _check_hnsw(flat, large)
+
+
+def test_align_hnsw_path_on_a_small_approximate_index(flat, monkeypatch):
+    """The same checks with the HNSW threshold lowered, so the fast suite runs them."""
+    monkeypatch.setattr(faiss_index, "APPROXIMATE_FROM", 2000)
+    _check_hnsw(flat, _large_index(flat[3], 3000))
+
+
+def _check_hnsw(flat, large):
     embedder, _records, _cache, index = flat
     assert not large.is_exact() and index.is_exact()
     queries = embedder.embed_queries([

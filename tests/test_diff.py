@@ -119,6 +119,7 @@ def small_plans(tmp_path_factory, plan_extraction):
 # --- the revision with known edits -------------------------------------------------------
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_diff_revision_counts_exactly_the_known_edits(revision_diff):
     counts = revision_diff.summary.counts
     assert counts == {
@@ -135,6 +136,7 @@ def test_diff_revision_counts_exactly_the_known_edits(revision_diff):
     assert not revision_diff.identical and not revision_diff.same_content
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_diff_revision_names_the_edited_milestones(revision_diff):
     def only(change):
         items = revision_diff.of_type(change)
@@ -175,6 +177,7 @@ def test_diff_revision_names_the_edited_milestones(revision_diff):
     assert len(effects.old.effects) == 4 and len(effects.new.effects) == 3
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_diff_revision_keeps_provenance_of_both_sides(revision_diff, plan_pdfs):
     old_pdf, new_pdf = plan_pdfs
     assert revision_diff.old.path == str(old_pdf) and revision_diff.new.path == str(new_pdf)
@@ -191,6 +194,7 @@ def test_diff_revision_keeps_provenance_of_both_sides(revision_diff, plan_pdfs):
     assert area.new.provenance.page < min(fysisk)
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_diff_revision_counts_per_area(revision_diff):
     per_area = revision_diff.summary.per_area
     assert per_area["Digitalisering"]["moved_year"] == 1
@@ -203,6 +207,7 @@ def test_diff_revision_counts_per_area(revision_diff):
     assert list(per_area)[0] == "Personcentrerat arbetssätt"  # the roadmap's order
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_diff_text_against_its_own_pdf_is_all_unchanged(corpus_files, plan_pdfs):
     report = diff_plans(corpus_files["002"], plan_pdfs[0])
     assert report.summary.counts["unchanged"] == 70
@@ -251,6 +256,7 @@ def _docx_plan(path, second_year: int, second_effect: str):
     ])
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_diff_word_files(tmp_path):
     old = _docx_plan(tmp_path / "plan_v1.docx", 2028, "Säkrare vård (inv)")
     new = _docx_plan(tmp_path / "plan_v2.docx", 2029, "Säkrare vård för alla (inv, sys)")
@@ -344,6 +350,7 @@ def test_diff_settings_check_themselves():
 # --- reports and the command line --------------------------------------------------------
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_diff_reports_mark_words_and_keep_swedish_letters(revision_diff):
     md = render_markdown(revision_diff)
     assert "[-informationsdriven-] {+datadriven+}" in md
@@ -357,6 +364,7 @@ def test_diff_reports_mark_words_and_keep_swedish_letters(revision_diff):
 runner = CliRunner()
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_cli_diff_terminal(small_plans):
     result = runner.invoke(app, ["diff", *map(str, small_plans)])
     assert result.exit_code == 0, result.output
@@ -366,6 +374,7 @@ def test_cli_diff_terminal(small_plans):
     assert "- removed:" in out
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_cli_diff_json(small_plans, tmp_path):
     target = tmp_path / "diff.json"
     result = runner.invoke(app, ["diff", *map(str, small_plans), "--format", "json",
@@ -382,6 +391,7 @@ def test_cli_diff_json(small_plans, tmp_path):
     assert "\\u00e4" not in target.read_text(encoding="utf-8")  # ä kept as ä
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_cli_diff_markdown_to_stdout(small_plans):
     result = runner.invoke(app, ["diff", *map(str, small_plans), "--format", "md"])
     assert result.exit_code == 0, result.output
@@ -390,6 +400,7 @@ def test_cli_diff_markdown_to_stdout(small_plans):
         result.output)
 
 
+@pytest.mark.slow  # draws plan PDFs and diffs them (tens of seconds)
 def test_cli_diff_html_into_folder(small_plans, tmp_path):
     result = runner.invoke(app, ["diff", *map(str, small_plans), "--format", "html",
                                  "--out", str(tmp_path)])

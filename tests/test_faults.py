@@ -275,6 +275,7 @@ def test_docx_part_that_unpacks_too_large_is_refused_before_parsing(tmp_path, co
     assert "zip package without a Word document" not in result.output
 
 
+@pytest.mark.slow  # builds a large .docx
 def test_docx_part_under_the_limit_is_read(tmp_path):
     from fhs_nlp.ingest import read_document
     from fhs_nlp.ingest.limits import Limits

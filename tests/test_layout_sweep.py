@@ -49,6 +49,7 @@ def _read(sweep_files, layout):
 @pytest.mark.parametrize(
     "layout", [pytest.param(x, id=x.name) for x in layouts.SWEEP if x.name not in UNREAD]
 )
+@pytest.mark.slow  # draws and reads every layout of the sweep
 def test_layout_gives_the_text_path_milestones(layout, sweep_files, plan_extraction):
     _, found = _read(sweep_files, layout)
     score = layouts.score(found.milestones, plan_extraction.milestones, found.warnings)
@@ -68,6 +69,7 @@ LOSSY = (
 
 
 @pytest.mark.parametrize("layout", [pytest.param(x, id=x.name) for x in LOSSY])
+@pytest.mark.slow  # draws and reads every layout of the sweep
 def test_layout_that_loses_a_field_says_so(layout, sweep_files, plan_extraction):
     _, found = _read(sweep_files, layout)
     score = layouts.score(found.milestones, plan_extraction.milestones, found.warnings)
@@ -78,6 +80,7 @@ def test_layout_that_loses_a_field_says_so(layout, sweep_files, plan_extraction)
     assert w111[0].provenance is not None and w111[0].provenance.page == 1
 
 
+@pytest.mark.slow  # draws and reads every layout of the sweep
 def test_table_the_reader_cannot_read_is_reported_not_silent(sweep_files, monkeypatch):
     """Without the borderless reader, the borderless table gives no rows: that is a
     warning naming the page, not an empty result."""
@@ -94,6 +97,7 @@ def test_table_the_reader_cannot_read_is_reported_not_silent(sweep_files, monkey
         extract_paths([path], strict=True)
 
 
+@pytest.mark.slow  # draws and reads every layout of the sweep
 def test_split_rows_are_joined_and_said_so(sweep_files):
     layout = next(x for x in layouts.SWEEP if x.name == "lo-onetable")
     _, found = _read(sweep_files, layout)
@@ -191,6 +195,7 @@ def strategy(corpus_docs):
 
 
 @pytest.mark.parametrize("layout", [pytest.param(x, id=x.name) for x in layouts.VSWEEP])
+@pytest.mark.slow  # draws and reads every layout of the sweep
 def test_viljeriktning_layout_gives_the_text_path_statements(layout, strategy, tmp_path):
     """Group, area and statements in cells: merged group cells, statements as bullets or
     as plain paragraphs, rows split by a page break (LibreOffice)."""

@@ -40,6 +40,7 @@ def plan_pdf(tmp_path_factory, plan_extraction):
     return read_document(path, "002-pdf")
 
 
+@pytest.mark.slow  # draws and reads the 16-page plan PDF
 def test_pdf_milestones_equal_text_milestones(plan_pdf, plan_extraction):
     from_pdf = extract_milestones(plan_pdf)
     assert len(plan_pdf.pages) >= 15
@@ -51,6 +52,7 @@ def test_pdf_milestones_equal_text_milestones(plan_pdf, plan_extraction):
     assert [e.name for e in from_pdf.effektmal] == [e.name for e in plan_extraction.effektmal]
 
 
+@pytest.mark.slow  # draws and reads the 16-page plan PDF
 def test_pdf_milestones_point_at_their_page(plan_pdf):
     from_pdf = extract_milestones(plan_pdf)
     for m in from_pdf.milestones:
@@ -62,6 +64,7 @@ def test_pdf_milestones_point_at_their_page(plan_pdf):
     assert any("2023-POL000009-001" in f for f in plan_pdf.pages[3].furniture)
 
 
+@pytest.mark.slow  # draws and reads the 16-page plan PDF
 def test_pdf_linear_text_fallback_when_no_grid_is_found(plan_pdf, plan_extraction, monkeypatch):
     """Without table cells (a PDF whose grid the reader cannot find) the linear text is
     segmented instead; it must still find every row with its year, area and effects."""

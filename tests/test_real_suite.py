@@ -118,6 +118,7 @@ def test_aligner_document_scores_do_not_grow_with_length(tmp_path):
             assert a.score == pytest.approx(b.score, abs=0.2), (name, a.area)
 
 
+@pytest.mark.slow  # runs the whole real suite through the evaluators (tens of seconds)
 def test_eval_real_suite_writes_its_sections(tmp_path):
     """The real suite through run_eval and the report writers (TF-IDF only: fast)."""
     from fhs_nlp.evaluate import run_eval
