@@ -39,7 +39,9 @@ from fhs_nlp.align.not_swedish import NOT_SWEDISH, mark_not_meaningful
 from fhs_nlp.align.similarity import background, similarities, strategy_id
 from fhs_nlp.classify.abstain import AbstainingClassifier, clean_text, load_or_train_abstaining
 from fhs_nlp.classify.classifier import LABELS, PassageClassifier, load_or_train
-from fhs_nlp.datamodel.alignment import (  # noqa: F401 - re-exported: the report is part of this API
+
+# re-exported: the report is part of this API
+from fhs_nlp.datamodel.alignment import (  # noqa: F401
     ALIGNMENT_SCHEMA_VERSION,
     AlignmentReport,
     AreaResult,
@@ -112,7 +114,7 @@ class Aligner:
     rule: DocumentRule = DEFAULT_RULE
     settings: AlignSettings = DEFAULT_ALIGN
     #: The document whose viljeriktningar are the reference (the newest strategy); found
-    #: once from the index when the aligner is made (:func:`~fhs_nlp.align.similarity.strategy_id`).
+    #: once from the index when the aligner is made (similarity.strategy_id).
     strategy: str = field(default="")
 
     def __post_init__(self) -> None:
