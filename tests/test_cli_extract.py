@@ -19,6 +19,7 @@ def _invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+@pytest.mark.slow  # extracts the whole corpus, dated decisions (spaCy) included
 def test_cli_extract_corpus_writes_every_kind_and_a_manifest(tmp_path, corpus_dir):
     CORPUS = corpus_dir
     out = tmp_path / "out"

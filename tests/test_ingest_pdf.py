@@ -281,6 +281,7 @@ def test_table_ruled_only_horizontally_is_found_with_its_header(tmp_path):
     assert doc.text == "Tabell 2. Aktiviteter\n\n" + "\n\n".join(sum(rows, [])) + "\n\nText efter."
 
 
+@pytest.mark.slow  # reads the 16-page plan PDF
 def test_read_document_dispatches_pdf(plan_pdf):
     doc = read_document(plan_pdf)
     assert doc.doc_id == "genomforandeplan" and len(doc.pages) == 5

@@ -53,6 +53,7 @@ def _read(path: Path, fast: bool, monkeypatch) -> tuple[object, int]:
 
 
 @pytest.mark.parametrize("name", ["example", "prose", "milestones", "viljeriktningar"])
+@pytest.mark.slow  # reads generated PDFs both ways (seconds each)
 def test_fast_text_gives_the_same_document_and_passages(name, pdfs, monkeypatch):
     fast, n_fast = _read(pdfs[name], True, monkeypatch)
     slow, n_slow = _read(pdfs[name], False, monkeypatch)

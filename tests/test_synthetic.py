@@ -41,6 +41,7 @@ def test_effect_lines_put_tags_in_parentheses():
     assert row.effect_lines() == ["Tryggare patient (inv, sys)", "Utan tagg"]
 
 
+@pytest.mark.slow  # draws the milestone PDF
 def test_milestone_pdf_layout(tmp_path):
     rows = synthetic.SAMPLE_MILESTONE_ROWS
     path = synthetic.render_milestone_table_pdf(
