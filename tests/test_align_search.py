@@ -122,6 +122,11 @@ def test_align_searches_the_index_and_gives_todays_report_on_the_flat_index(part
     full = json.loads(render_json(aligner.align(DRAFT)))
     for report in (through_index, full):
         report.pop("timings")
+        # the hash vectors give exact ties, whose order follows the last bits of the sums
+        # (FAISS and numpy add in different orders); real embeddings have none
+        for passage in report["passages"]:
+            passage["nearest"].sort(key=lambda m: (-m["similarity"], m["record_id"],
+                                                   m["label"]))
     assert through_index == full
 
 

@@ -216,10 +216,7 @@ def _milestone_title(entries: list, record_id: str) -> str:
 def passage_result(
     passage, probs: np.ndarray, sims: np.ndarray, entries: list, words: int, label: int
 ) -> PassageResult:
-    # best first; entries within 1e-5 of each other (a tie: the index's and numpy's
-    # arithmetic differ in the last bits) in index order, so the list does not depend on
-    # how the cosines were summed
-    nearest_idx = np.lexsort((np.arange(len(sims)), -np.round(sims, 5)))[:5]
+    nearest_idx = np.argsort(-sims)[:5]
     return PassageResult(
         index=passage.index,
         text=passage.text,
