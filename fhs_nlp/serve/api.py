@@ -83,7 +83,8 @@ async def align(request: Request,
     if isinstance(read, JSONResponse):
         return read
     try:
-        return await run_in_threadpool(request.app.state.jobs.submit_alignment, *read)
+        return await run_in_threadpool(request.app.state.jobs.submit_alignment, read[0],
+                                       read[1])
     except FhsError as exc:
         return _refused(exc, read[0])
 
@@ -177,20 +178,21 @@ async def download(request: Request, run_id: str, fmt: Format) -> Response:
     try:
         meta = history.meta(run_id)
         if meta.kind == "align":
-            renderers = alignment_report
-            result: object = history.alignment(run_id)
+            found = history.alignment(run_id)
+            text = {"json": alignment_report.render_json,
+                    "md": alignment_report.render_markdown,
+                    "html": alignment_report.render_html}[fmt](found)
             name = _stem(meta.files[0]) + f".alignment.{fmt}"
         else:
-            renderers = diff_report  # type: ignore[assignment]
-            result = history.diff(run_id)
+            plan = history.diff(run_id)
+            text = {"json": diff_report.render_json, "md": diff_report.render_markdown,
+                    "html": diff_report.render_html}[fmt](plan)
             name = f"{_stem(meta.files[0])}__{_stem(meta.files[1])}.diff.{fmt}"
     except KeyError:
         return _not_found(f"run {run_id}")
-    render = {"json": renderers.render_json, "md": renderers.render_markdown,
-              "html": renderers.render_html}[fmt]
     from urllib.parse import quote
 
-    return Response(render(result), media_type=MEDIA[fmt], headers={
+    return Response(text, media_type=MEDIA[fmt], headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
@@ -201,7 +203,7 @@ def _stem(name: str) -> str:
 
 
 @router.get("/strategy", summary="The 7 insatsområden: viljeriktningar, målbild, milestones")
-async def strategy() -> dict:
+async def strategy() -> object:
     from dataclasses import asdict
 
     from fhs_nlp.serve.strategy import strategy_view

@@ -15,10 +15,11 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
@@ -26,6 +27,9 @@ from fhs_nlp.errors import FhsError, InternalError
 from fhs_nlp.serve.history import HistoryStore, RunKind, new_id
 from fhs_nlp.serve.settings import ServeSettings
 from fhs_nlp.serve.sniff import safe_name, sniff
+
+if TYPE_CHECKING:
+    from fhs_nlp.align import Aligner
 
 log = logging.getLogger("fhs_nlp.serve")
 
@@ -105,7 +109,7 @@ class JobManager:
         self._jobs_lock = threading.Lock()
         self._load_lock = threading.Lock()
         self._score_lock = threading.Lock()
-        self._aligner: object | None = None
+        self._aligner: Aligner | None = None
         self.load_error: JobError | None = None
 
     # -- the model --
@@ -125,7 +129,7 @@ class JobManager:
     def ready(self) -> bool:
         return self._aligner is not None
 
-    def aligner(self, on_progress=None):  # -> fhs_nlp.align.Aligner
+    def aligner(self, on_progress: Callable[[str], None] | None = None) -> Aligner:
         with self._load_lock:
             if self._aligner is None:
                 from fhs_nlp.align import load_aligner
@@ -210,7 +214,7 @@ class JobManager:
         aligner = self.aligner(lambda m: self._stage(job, 1, m))
         self._stage(job, 2, pages)
         with self._score_lock:
-            report = aligner.align_document(  # type: ignore[attr-defined]
+            report = aligner.align_document(
                 doc, on_progress=lambda m: self._stage(job, 3, m))
         report.document.path = name  # the user's name, not the temporary folder
         self._stage(job, 4)
@@ -227,14 +231,14 @@ class JobManager:
             try:
                 docs.append(read_document(path, limits=self.settings.limits))
             except FhsError as exc:
-                exc.shown_name = name  # type: ignore[attr-defined]
+                setattr(exc, "shown_name", name)  # noqa: B010 (read back by _run)
                 raise
         self._stage(job, 2)
         try:
             report = diff_plans(docs[0], docs[1])
         except FhsError as exc:
-            exc.shown_name = names[1] if exc.path and exc.path.name == paths[1].name \
-                else names[0]  # type: ignore[attr-defined]
+            shown = names[1] if exc.path and exc.path.name == paths[1].name else names[0]
+            setattr(exc, "shown_name", shown)  # noqa: B010 (read back by _run)
             raise
         report.old.path, report.new.path = names
         self._stage(job, 3)

@@ -1,27 +1,28 @@
 """The HTML pages: align (drop a draft), a run's report, compare, history, strategy.
 
 Rendered by Jinja with autoescaping on: every text from a draft or a reference is
-escaped; the only markup passed through is the area chart and the word diffs, which
-the library builds with escaping of their own (:func:`fhs_nlp.alignment_report._chart`,
-:func:`fhs_nlp.diff_report.diff_html`). The pages work without scripts except for the
-upload's progress (``static/app.js``).
+escaped; the only markup passed through is the plan diff's word differences, which the
+library builds with escaping of its own (:func:`fhs_nlp.diff_report.diff_html`). The
+pages work without scripts except for the upload's progress (``static/app.js``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 
 from fhs_nlp.serve.app import _package_dir
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(_package_dir() / "templates"))
 templates.env.autoescape = True
+templates.env.filters["area_slug"] = lambda name, report: next(
+    (a.slug for a in report.areas if a.area == name), "")
 
 STATUS_MARK = {"covered": "covered", "weak": "weak", "gap": "gap"}
 
@@ -45,7 +46,6 @@ async def home(request: Request) -> HTMLResponse:
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 async def run_page(request: Request, run_id: str) -> HTMLResponse:
-    from fhs_nlp.alignment_report import _chart
     from fhs_nlp.not_swedish import is_not_swedish
 
     history = request.app.state.history
@@ -57,8 +57,11 @@ async def run_page(request: Request, run_id: str) -> HTMLResponse:
     except KeyError:
         return _missing(request, f"run {run_id}")
     evidence = {e.passage for a in report.areas if a.status != "gap" for e in a.evidence}
+    top = max((a.score for a in report.areas), default=0.0)
+    names = {a.slug: a.area for a in report.areas} | {"none": "none of them"}
     return _page(request, "report.html", meta=meta, report=report, doc=report.document,
-                 chart=Markup(_chart(report)), evidence=evidence, nav="align",
+                 scale=max(10, math.ceil(top / 10) * 10), names=names,
+                 evidence=evidence, nav="align",
                  not_swedish=is_not_swedish(report),
                  advanced=[(a, m) for a in report.areas for m in a.milestones])
 

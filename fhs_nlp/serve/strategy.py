@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fhs_nlp.records import Provenance
+from fhs_nlp.records import Fokusforflyttning, Malbild, Milestone, Provenance, Viljeriktning
 from fhs_nlp.vocabulary import AREAS
 
 
@@ -67,16 +67,21 @@ def _build() -> StrategyView:
     from fhs_nlp.index import reference_records
 
     records = reference_records()
-    vr_docs = sorted({r.provenance.document_id for r in records.get("viljeriktning", [])})
+    all_vrs = [r for r in records.get("viljeriktning", []) if isinstance(r, Viljeriktning)]
+    malbilder = [r for r in records.get("malbild", []) if isinstance(r, Malbild)]
+    all_milestones = [r for r in records.get("milestone", []) if isinstance(r, Milestone)]
+    all_shifts = [r for r in records.get("fokusforflyttning", [])
+                  if isinstance(r, Fokusforflyttning)]
+    vr_docs = sorted({r.provenance.document_id for r in all_vrs})
     strategy = vr_docs[0] if vr_docs else ""
     areas = []
     for area in AREAS:
-        vrs = sorted((r for r in records.get("viljeriktning", [])
+        vrs = sorted((r for r in all_vrs
                       if r.area == area.name and r.provenance.document_id == strategy),
                      key=lambda r: r.number)
-        malbild = next((r for r in records.get("malbild", []) if r.area == area.name), None)
+        malbild = next((r for r in malbilder if r.area == area.name), None)
         by_year: dict[str, list[Item]] = {}
-        milestones = [m for m in records.get("milestone", []) if m.area == area.name]
+        milestones = [m for m in all_milestones if m.area == area.name]
         for m in sorted(milestones, key=lambda m: (m.year is None, m.year or 0)):
             effects = [f"{e.text} ({', '.join(e.targets) or 'no tag'})" for e in m.effects]
             by_year.setdefault(str(m.year) if m.year else "no year", []).append(
@@ -90,8 +95,8 @@ def _build() -> StrategyView:
             if malbild else None,
             milestones=by_year,
         ))
-    shifts = sorted((r for r in records.get("fokusforflyttning", [])
-                     if r.provenance.document_id == strategy), key=lambda r: r.number)
+    shifts = sorted((r for r in all_shifts if r.provenance.document_id == strategy),
+                    key=lambda r: r.number)
     return StrategyView(areas=areas,
                         fokusforflyttningar=[Item(s.text, s.provenance,
                                                   statement_id=s.statement_id)
