@@ -111,6 +111,6 @@ def plan_extraction(corpus_docs):
 def warm_aligner():
     """The default aligner, loaded once per session (load_aligner caches it per process:
     the web app's tests and the align tests share it)."""
-    from fhs_nlp.align import load_aligner
+    from fhs_nlp.align.aligner import load_aligner
 
     return load_aligner()

@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app as cli_app
+from fhs_nlp.ingest.limits import Limits
 from fhs_nlp.serve import ServeSettings, create_app
 from fhs_nlp.serve.settings import UnsafeBindError
 from fhs_nlp.serve.sniff import safe_name, sniff
@@ -75,7 +76,7 @@ def test_pages_and_openapi_render_without_a_model(tmp_path):
 def test_the_strategy_page_lists_every_area_with_sources(tmp_path):
     client = _client(tmp_path)
     page = client.get("/strategy").text
-    from fhs_nlp.vocabulary import AREAS
+    from fhs_nlp.datamodel.vocabulary import AREAS
 
     for area in AREAS:
         assert f'id="{area.slug}"' in page
@@ -135,8 +136,7 @@ def test_huge_uploads_are_refused_with_the_limit_named(tmp_path):
     assert error["code"] == "E810" and "0.05 MB" in error["message"]
     assert "--max-upload-mb" in error["message"]
     # a page limit, checked from the PDF's page tree before it is laid out
-    client = _client(tmp_path / "pages", limits=__import__("fhs_nlp.limits").limits.Limits(
-        max_pages=2))
+    client = _client(tmp_path / "pages", limits=Limits(max_pages=2))
     job = client.post("/api/align", files={"file": ("plan.pdf", EXAMPLE_PDF.read_bytes())})
     done = _wait(client, job.json()["id"], 60)
     assert done["error"]["code"] == "E801" and "limit of 2" in done["error"]["message"]
@@ -233,8 +233,8 @@ def test_report_page_shows_gaps_evidence_and_passages(scored):
 
 @pytest.mark.slow
 def test_downloads_are_the_cli_renderings(scored):
-    from fhs_nlp.alignment_records import AlignmentReport
-    from fhs_nlp.alignment_report import render_html, render_markdown
+    from fhs_nlp.datamodel.alignment import AlignmentReport
+    from fhs_nlp.report.alignment import render_html, render_markdown
 
     client, results = scored
     run_id = results[".pdf"]["run_id"]
@@ -279,7 +279,7 @@ def test_nothing_from_a_draft_is_rendered_unescaped(tmp_path, warm_aligner):
 def two_plans(tmp_path_factory, plan_extraction):
     """Two versions of the plan's first area (Personcentrerat arbetssätt) as Tabell 1
     PDFs: in the later one a milestone is reworded and one moved a year."""
-    from fhs_nlp import synthetic
+    from fhs_nlp.synthetic import documents as synthetic
 
     folder = tmp_path_factory.mktemp("plans")
     first = [m for m in plan_extraction.milestones if m.area == "Personcentrerat arbetssätt"]
@@ -297,7 +297,7 @@ def two_plans(tmp_path_factory, plan_extraction):
 
 
 def test_plan_versions_are_compared_as_the_diff_command_does(tmp_path, two_plans):
-    from fhs_nlp.diff import diff_plans
+    from fhs_nlp.diff.plans import diff_plans
 
     client = _client(tmp_path)
     old, new = two_plans

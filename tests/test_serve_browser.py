@@ -199,7 +199,7 @@ def test_a_strategist_scores_reads_downloads_and_compares(server, browser, downl
 def test_two_plan_versions_are_compared(server, browser, tmp_path, plan_extraction):
     from selenium.webdriver.common.by import By
 
-    from fhs_nlp import synthetic
+    from fhs_nlp.synthetic import documents as synthetic
 
     first = [m for m in plan_extraction.milestones if m.area == "Personcentrerat arbetssätt"]
     malbilder = synthetic.malbilder_from_records(plan_extraction.malbilder)

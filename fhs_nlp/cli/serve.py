@@ -46,7 +46,7 @@ def serve_command(
     """
     import uvicorn
 
-    from fhs_nlp.limits import Limits
+    from fhs_nlp.ingest.limits import Limits
     from fhs_nlp.serve import ServeSettings, create_app
     from fhs_nlp.serve.settings import UnsafeBindError, default_data_dir
 

@@ -1,9 +1,9 @@
 """``fhs-nlp serve``: a local web page where a strategist drops a draft and reads its
 alignment, compares plan versions and drafts, and checks the strategy it is scored against.
 
-The page is a thin layer over the library: :mod:`fhs_nlp.align` scores, the report
-renderers of :mod:`fhs_nlp.alignment_report` and :mod:`fhs_nlp.diff_report` make the
-downloads, :func:`fhs_nlp.diff.diff_plans` compares plans. Modules:
+The page is a thin layer over the library: :mod:`fhs_nlp.align.aligner` scores, the
+report renderers of :mod:`fhs_nlp.report.alignment` and :mod:`fhs_nlp.report.diff` make
+the downloads, :func:`fhs_nlp.diff.plans.diff_plans` compares plans. Modules:
 
 * :mod:`.settings` — the one settings object (host, token, data folder, limits);
 * :mod:`.sniff` — what an upload is, by its bytes, and a safe file name for it;

@@ -15,8 +15,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from fhs_nlp.alignment_records import AlignmentReport, PassageResult
-from fhs_nlp.diff import PlanDiff
+from fhs_nlp.datamodel.alignment import AlignmentReport, PassageResult
+from fhs_nlp.diff.plans import PlanDiff
 from fhs_nlp.errors import FhsError
 from fhs_nlp.serve.history import RunKind, RunMeta
 from fhs_nlp.serve.jobs import JobError, JobView, error_of
@@ -172,7 +172,8 @@ async def plan_diff(request: Request, run_id: str) -> object:
 @router.get("/runs/{run_id}/download/{fmt}", responses=ERRORS,
             summary="The report as a file: json, md or self-contained html")
 async def download(request: Request, run_id: str, fmt: Format) -> Response:
-    from fhs_nlp import alignment_report, diff_report
+    from fhs_nlp.report import alignment as alignment_report
+    from fhs_nlp.report import diff as diff_report
 
     history = request.app.state.history
     try:

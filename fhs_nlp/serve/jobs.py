@@ -29,7 +29,7 @@ from fhs_nlp.serve.settings import ServeSettings
 from fhs_nlp.serve.sniff import safe_name, sniff
 
 if TYPE_CHECKING:
-    from fhs_nlp.align import Aligner
+    from fhs_nlp.align.aligner import Aligner
 
 log = logging.getLogger("fhs_nlp.serve")
 
@@ -132,7 +132,7 @@ class JobManager:
     def aligner(self, on_progress: Callable[[str], None] | None = None) -> Aligner:
         with self._load_lock:
             if self._aligner is None:
-                from fhs_nlp.align import load_aligner
+                from fhs_nlp.align.aligner import load_aligner
 
                 self._aligner = load_aligner(self.settings.model, self.settings.index_dir,
                                              on_progress=on_progress)
@@ -222,7 +222,7 @@ class JobManager:
         job.run_id = job.id
 
     def _diff(self, job: _Job, paths: tuple[Path, Path], names: tuple[str, str]) -> None:
-        from fhs_nlp.diff import diff_plans
+        from fhs_nlp.diff.plans import diff_plans
         from fhs_nlp.ingest import read_document
 
         docs = []

@@ -2,7 +2,7 @@
 
 Rendered by Jinja with autoescaping on: every text from a draft or a reference is
 escaped; the only markup passed through is the plan diff's word differences, which the
-library builds with escaping of its own (:func:`fhs_nlp.diff_report.diff_html`). The
+library builds with escaping of its own (:func:`fhs_nlp.report.diff.diff_html`). The
 pages work without scripts except for the upload's progress (``static/app.js``).
 """
 
@@ -46,7 +46,7 @@ async def home(request: Request) -> HTMLResponse:
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 async def run_page(request: Request, run_id: str) -> HTMLResponse:
-    from fhs_nlp.not_swedish import is_not_swedish
+    from fhs_nlp.align.not_swedish import is_not_swedish
 
     history = request.app.state.history
     try:
@@ -67,8 +67,8 @@ async def run_page(request: Request, run_id: str) -> HTMLResponse:
 
 
 def _diff_page(request: Request, meta, report) -> HTMLResponse:
-    from fhs_nlp.diff import CHANGE_TYPES
-    from fhs_nlp.diff_report import (
+    from fhs_nlp.diff.plans import CHANGE_TYPES
+    from fhs_nlp.report.diff import (
         CHANGE_HEADS,
         CHANGE_LABELS,
         LISTED,

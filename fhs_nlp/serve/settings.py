@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fhs_nlp.limits import DEFAULT_LIMITS, Limits
+from fhs_nlp.ingest.limits import DEFAULT_LIMITS, Limits
 
 #: An upload larger than this many megabytes is refused before it is read (HTTP 413).
 DEFAULT_MAX_UPLOAD_MB = 50.0

@@ -3,8 +3,8 @@
 Per insatsområde (in the färdplan's order): its group, its viljeriktningar (from the
 newest strategy document), its målbild and its milestones grouped by year, each with
 where it stands in which corpus document, so a reviewer can open the source lines.
-Built from :func:`fhs_nlp.index.reference_records`, the records the index is made of,
-once per process.
+Built from :func:`fhs_nlp.index.reference_index.reference_records`, the records the
+index is made of, once per process.
 """
 
 from __future__ import annotations
@@ -14,8 +14,14 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fhs_nlp.records import Fokusforflyttning, Malbild, Milestone, Provenance, Viljeriktning
-from fhs_nlp.vocabulary import AREAS
+from fhs_nlp.datamodel.records import (
+    Fokusforflyttning,
+    Malbild,
+    Milestone,
+    Provenance,
+    Viljeriktning,
+)
+from fhs_nlp.datamodel.vocabulary import AREAS
 
 
 @dataclass
@@ -64,7 +70,7 @@ def strategy_view() -> StrategyView:
 
 
 def _build() -> StrategyView:
-    from fhs_nlp.index import reference_records
+    from fhs_nlp.index.reference_index import reference_records
 
     records = reference_records()
     all_vrs = [r for r in records.get("viljeriktning", []) if isinstance(r, Viljeriktning)]
@@ -105,7 +111,7 @@ def _build() -> StrategyView:
 
 
 def corpus_titles() -> dict[str, str]:
-    from fhs_nlp.index import CORPUS_DIR
+    from fhs_nlp.ingest.corpus import CORPUS_DIR
 
     manifest = json.loads((CORPUS_DIR / "manifest.json").read_text("utf-8"))
     return {d["id"]: d.get("title", d["id"]) for d in manifest["documents"]}
@@ -114,7 +120,7 @@ def corpus_titles() -> dict[str, str]:
 def source_lines(document_id: str) -> tuple[str, list[str]] | None:
     """The title and lines of one bundled corpus document; None for an unknown id (only
     the files the manifest lists can be opened)."""
-    from fhs_nlp.index import CORPUS_DIR
+    from fhs_nlp.ingest.corpus import CORPUS_DIR
 
     manifest = json.loads((CORPUS_DIR / "manifest.json").read_text("utf-8"))
     for d in manifest["documents"]:
