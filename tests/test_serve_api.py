@@ -82,6 +82,9 @@ def test_the_strategy_page_lists_every_area_with_sources(tmp_path):
         assert f'id="{area.slug}"' in page
     assert page.count('class="src"') > 80  # viljeriktningar, målbilder, milestones
     assert "Målbild" in page and "2024" in page
+    # every milestone shows its title (the 2023–2026 plan's first one, for instance)
+    assert re.search(r"<summary>\S[^<]+ <span class=\"meta\"><a class=\"src\"", page)
+    assert "<summary> <span" not in page
     data = client.get("/api/strategy").json()
     assert len(data["areas"]) == 7
     assert sum(len(a["viljeriktningar"]) for a in data["areas"]) == 18
