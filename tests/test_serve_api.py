@@ -299,6 +299,7 @@ def two_plans(tmp_path_factory, plan_extraction):
     return old, draw("plan_2024.pdf", rows)
 
 
+@pytest.mark.slow
 def test_plan_versions_are_compared_as_the_diff_command_does(tmp_path, two_plans):
     from fhs_nlp.diff.plans import diff_plans
 

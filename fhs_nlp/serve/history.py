@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from fhs_nlp.datamodel.alignment import AlignmentReport
 from fhs_nlp.diff.plans import PlanDiff
-from fhs_nlp.report.output import atomic_write_text
+from fhs_nlp.fileio import atomic_write_text
 
 RunKind = Literal["align", "diff"]
 _ID = re.compile(r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}$")

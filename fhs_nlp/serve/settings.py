@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +13,11 @@ DEFAULT_MAX_UPLOAD_MB = 50.0
 
 
 def default_data_dir() -> Path:
-    """``$XDG_DATA_HOME/fhs-nlp`` (``~/.local/share/fhs-nlp``), the user's data folder;
-    ``%LOCALAPPDATA%\\fhs-nlp`` on Windows."""
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "fhs-nlp"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "fhs-nlp"
+    """The user's data folder for fhs-nlp (``~/.local/share/fhs-nlp`` on Linux, via
+    platformdirs): the history is the user's, not the checkout's or the cache's."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("fhs-nlp", appauthor=False))
 
 
 def is_loopback(host: str) -> bool:

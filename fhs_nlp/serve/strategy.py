@@ -9,10 +9,9 @@ index is made of, once per process.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
+from types import SimpleNamespace
 
 from fhs_nlp.datamodel.records import (
     Fokusforflyttning,
@@ -70,6 +69,7 @@ def strategy_view() -> StrategyView:
 
 
 def _build() -> StrategyView:
+    from fhs_nlp.align.similarity import strategy_id
     from fhs_nlp.index.reference_index import reference_records
 
     records = reference_records()
@@ -78,8 +78,10 @@ def _build() -> StrategyView:
     all_milestones = [r for r in records.get("milestone", []) if isinstance(r, Milestone)]
     all_shifts = [r for r in records.get("fokusforflyttning", [])
                   if isinstance(r, Fokusforflyttning)]
-    vr_docs = sorted({r.provenance.document_id for r in all_vrs})
-    strategy = vr_docs[0] if vr_docs else ""
+    # the reference document by the aligner's own rule (the newest strategy)
+    documents: list = [SimpleNamespace(kind="viljeriktning", document_id=d)
+                       for d in {r.provenance.document_id for r in all_vrs}]
+    strategy = strategy_id(documents)
     areas = []
     for area in AREAS:
         vrs = sorted((r for r in all_vrs
@@ -111,20 +113,17 @@ def _build() -> StrategyView:
 
 
 def corpus_titles() -> dict[str, str]:
-    from fhs_nlp.ingest.corpus import CORPUS_DIR
+    from fhs_nlp.ingest.corpus import load_manifest
 
-    manifest = json.loads((CORPUS_DIR / "manifest.json").read_text("utf-8"))
-    return {d["id"]: d.get("title", d["id"]) for d in manifest["documents"]}
+    return {entry.id: entry.title for entry in load_manifest()}
 
 
 def source_lines(document_id: str) -> tuple[str, list[str]] | None:
     """The title and lines of one bundled corpus document; None for an unknown id (only
     the files the manifest lists can be opened)."""
-    from fhs_nlp.ingest.corpus import CORPUS_DIR
+    from fhs_nlp.ingest.corpus import load_manifest
 
-    manifest = json.loads((CORPUS_DIR / "manifest.json").read_text("utf-8"))
-    for d in manifest["documents"]:
-        if d["id"] == document_id:
-            path: Path = CORPUS_DIR / d["file"]
-            return d.get("title", document_id), path.read_text("utf-8").splitlines()
+    for entry in load_manifest():
+        if entry.id == document_id:
+            return entry.title, entry.path.read_text("utf-8").splitlines()
     return None
