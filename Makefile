@@ -19,14 +19,19 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # LibreOffice converts the Word layouts of the layout sweep to PDF (tests skip those
-# layouts, saying why, where it is missing). Installed only where soffice is missing and
-# apt-get can run (CI runs as root); elsewhere a note says how to get it.
+# layouts, saying why, where it is missing). Chromium and its driver run the web app's
+# end-to-end tests (tests/test_serve_browser.py). Installed only where missing and
+# apt-get can run (CI runs as root); elsewhere a note says how to get them.
 system-deps:
-	@if ! command -v soffice >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui poppler-utils"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui poppler-utils; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "note: LibreOffice (soffice) missing; the LibreOffice layouts of the sweep will be skipped (apt-get install libreoffice-writer-nogui)"; \
+	    echo "note: missing system packages:$$missing (apt-get install$$missing); the tests that need them will be skipped"; \
 	  fi; \
 	fi
 

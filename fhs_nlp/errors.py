@@ -196,3 +196,12 @@ class UnsafeXmlError(InputError):
     are how XML entity-expansion attacks work, so the part is not parsed."""
 
     code = "E809"
+
+
+# --- the web app (fhs-nlp serve) ---
+
+
+class UploadTooLargeError(InputError):
+    """An upload to ``fhs-nlp serve`` larger than its ``--max-upload-mb``."""
+
+    code = "E810"

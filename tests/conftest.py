@@ -105,3 +105,12 @@ def plan_extraction(corpus_docs):
     from fhs_nlp.extract.milestones import extract_milestones
 
     return extract_milestones(corpus_docs["002"])
+
+
+@pytest.fixture(scope="session")
+def warm_aligner():
+    """The default aligner, loaded once per session (load_aligner caches it per process:
+    the web app's tests and the align tests share it)."""
+    from fhs_nlp.align.aligner import load_aligner
+
+    return load_aligner()

@@ -15,6 +15,7 @@ from fhs_nlp.cli.extract import extract_command
 from fhs_nlp.cli.index import index_app
 from fhs_nlp.cli.models import models_app
 from fhs_nlp.cli.schema import schema_command
+from fhs_nlp.cli.serve import serve_command
 
 app = typer.Typer(
     name="fhs-nlp",
@@ -51,6 +52,7 @@ app.add_typer(index_app, name="index")
 app.add_typer(models_app, name="models")
 app.command("eval")(eval_command)
 app.command("diff")(diff_command)
+app.command("serve")(serve_command)
 
 if __name__ == "__main__":  # pragma: no cover
     app()
