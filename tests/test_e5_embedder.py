@@ -113,8 +113,8 @@ def test_int8_file_is_rebuilt_when_its_source_or_version_changes(tmp_path):
     naming another source hash or another ONNX_VERSION, or a missing file, is stale."""
     import json
 
-    from fhs_nlp import e5_onnx
-    from fhs_nlp.e5_convert import CONVERTER_VERSION
+    from fhs_nlp.embed import e5_onnx
+    from fhs_nlp.embed.e5_convert import CONVERTER_VERSION
 
     folder = tmp_path / "model"
     (folder / "onnx").mkdir(parents=True)
@@ -137,7 +137,7 @@ def test_int8_load_imports_no_torch():
     import subprocess
     import sys
 
-    code = ("import sys; from fhs_nlp.embed import load_embedder; "
+    code = ("import sys; from fhs_nlp.embed.embedders import load_embedder; "
             "e = load_embedder('e5-int8'); e.embed_queries(['Nära vård']); "
             "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') "
             "if m in sys.modules))")

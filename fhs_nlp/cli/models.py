@@ -54,7 +54,7 @@ def build_command(
         else:
             ensure_model_folder(folder)
         if onnx:
-            from fhs_nlp.e5_onnx import build_onnx, ensure_onnx
+            from fhs_nlp.embed.e5_onnx import build_onnx, ensure_onnx
 
             onnx_file = build_onnx(folder) if force else ensure_onnx(folder)
     except (FhsError, OSError) as error:

@@ -20,7 +20,7 @@ Backends (``--model`` values):
     PyTorch with bfloat16 autocast (refused on a CPU without native bfloat16, where it
     would be slower than float32).
 ``e5-int8``
-    ONNX Runtime, weights quantised to int8 (:mod:`fhs_nlp.e5_onnx`): any x86-64 CPU,
+    ONNX Runtime, weights quantised to int8 (:mod:`fhs_nlp.embed.e5_onnx`): any x86-64 CPU,
     no torch import at load time; parity 0.997 mean, 0.995 min.
 
 Each backend has its own :attr:`name`, so caches and indexes of one are never mixed with
@@ -91,7 +91,7 @@ class E5Embedder:
 
         from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, ensure_model_folder
 
-        if backend not in ("fp32", "bf16"):  # int8: fhs_nlp.e5_onnx.OnnxE5Embedder
+        if backend not in ("fp32", "bf16"):  # int8: fhs_nlp.embed.e5_onnx.OnnxE5Embedder
             raise EmbedderError(f"unknown PyTorch e5 backend '{backend}'")
         self.backend = backend
         self.folder = ensure_model_folder(folder)

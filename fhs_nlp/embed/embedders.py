@@ -149,7 +149,7 @@ def load_embedder(spec: str | None = None) -> Embedder:
 
                 backend = resolve_backend(spec)
                 if backend == "int8":
-                    from fhs_nlp.e5_onnx import OnnxE5Embedder
+                    from fhs_nlp.embed.e5_onnx import OnnxE5Embedder
 
                     _LOADED[spec] = OnnxE5Embedder()
                 else:

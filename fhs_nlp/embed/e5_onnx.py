@@ -8,7 +8,7 @@ pin an older transformers than the one installed here; so the model is exported 
 ``torch.onnx`` (the TorchScript exporter, eager attention) and quantised with
 ``onnxruntime.quantization.quantize_dynamic`` directly, both only at build time.
 
-The file is built once from the converted folder (:mod:`fhs_nlp.e5_convert`) into
+The file is built once from the converted folder (:mod:`fhs_nlp.embed.e5_convert`) into
 ``<folder>/onnx/model_qint8.onnx`` with its own ``manifest.json`` (the source folder's
 hash and this module's :data:`ONNX_VERSION`), on first use or by
 ``fhs-nlp models build --onnx``. Tokenizer, prefixes, mean pooling over all tokens,
@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from fhs_nlp.embed import EmbedderError, _threads
-from fhs_nlp.output import atomic_write_text
+from fhs_nlp.embed.embedders import EmbedderError, _threads
+from fhs_nlp.fileio import atomic_write_text
 
 __all__ = ["ONNX_VERSION", "OnnxE5Embedder", "build_onnx", "ensure_onnx"]
 
@@ -47,7 +47,7 @@ _PAD_ID = 1  # XLM-R's <pad>
 
 
 def _source_key(folder: Path) -> dict[str, Any]:
-    from fhs_nlp.e5_convert import CONVERTER_VERSION, MANIFEST_FILE
+    from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, MANIFEST_FILE
 
     manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     return {"converter_version": CONVERTER_VERSION, "onnx_version": ONNX_VERSION,
@@ -139,20 +139,15 @@ def warnings_off():  # the exporter warns about every traced Python branch
 
 def ensure_onnx(folder: Path | None = None) -> Path:
     """The int8 ONNX file of the converted folder, built on first use (one at a time)."""
-    import fcntl
-
-    from fhs_nlp.e5_convert import ensure_model_folder
+    from fhs_nlp.embed.e5_convert import ensure_model_folder
+    from fhs_nlp.fileio import file_lock
 
     folder = ensure_model_folder(folder)
     if _current(folder):
         return folder / ONNX_DIR / ONNX_FILE
-    with open(folder.parent / f".{folder.name}.onnx.lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            if not _current(folder):
-                build_onnx(folder)
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(folder.parent / f".{folder.name}.onnx.lock"):
+        if not _current(folder):
+            build_onnx(folder)
     return folder / ONNX_DIR / ONNX_FILE
 
 
@@ -170,7 +165,7 @@ class OnnxE5Embedder:
                 "--model e5-fp32") from exc
         from tokenizers import Tokenizer
 
-        from fhs_nlp.e5_convert import CONVERTER_VERSION
+        from fhs_nlp.embed.e5_convert import CONVERTER_VERSION
 
         path = ensure_onnx(folder)
         self.folder = path.parent.parent
