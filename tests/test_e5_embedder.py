@@ -52,7 +52,7 @@ def test_default_is_e5_and_backends_resolve():
     assert resolve_backend("e5-int8") == "int8" and "int8" in BACKENDS
     with pytest.raises(EmbedderError, match="e5-fp32"):
         resolve_backend("e5-fp8")
-    assert set(BACKENDS) == {"fp32", "bf16"}
+    assert set(BACKENDS) == {"fp32", "bf16", "int8"}
 
 
 @pytest.mark.parametrize("spec", AVAILABLE)
