@@ -37,7 +37,7 @@ def test_batch_worker_crash_charges_only_the_document_whose_worker_died(tmp_path
     assert codes == {"innocent-a": None, "innocent-b": None, "poison": WorkerCrashError.code}
     runs = (tmp_path / "out" / "runs.log").read_text().split()
     assert runs.count("innocent-a") <= 2 and runs.count("innocent-b") <= 2
-    assert runs.count("poison") == 3  # once beside a neighbour, then twice alone
+    assert 3 <= runs.count("poison") <= 4  # beside a neighbour (uncharged), twice alone
 
 
 def test_batch_worker_crash_alone_is_charged_twice_then_e803(tmp_path):
