@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar, link_versions
-from fhs_nlp.ingest.document import Document
 
 STRATEGY_2025 = {
     "Personcentrerat arbetssätt": [

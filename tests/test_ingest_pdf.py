@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.errors import (
     CorruptDocumentError,
     EmptyDocumentError,
@@ -16,7 +17,6 @@ from fhs_nlp.errors import (
     NoTextLayerError,
 )
 from fhs_nlp.ingest import read_document
-from fhs_nlp.ingest.document import Document
 from fhs_nlp.ingest.pdf import read_pdf
 from fhs_nlp.synthetic import documents as synthetic
 

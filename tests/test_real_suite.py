@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fhs_nlp.evaluate.gold import GoldDataError
+from fhs_nlp.errors import GoldDataError
 from fhs_nlp.evaluate.real_gold import load_real_gold
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -43,10 +43,11 @@ from rapidfuzz import fuzz, process, utils
 from scipy.optimize import linear_sum_assignment
 
 from fhs_nlp._version import __version__
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.records import SCHEMA_VERSION, Effect, Milestone
 from fhs_nlp.datamodel.vocabulary import AREA_NAMES
 from fhs_nlp.errors import InputError, NoMilestoneTableError  # noqa: F401 (re-exported)
-from fhs_nlp.ingest import Document, read_document
+from fhs_nlp.ingest import read_document
 from fhs_nlp.settings import DiffSettings  # re-exported: part of this module's API
 
 ChangeType = Literal[

@@ -17,7 +17,8 @@ from typing import Any
 
 from fhs_nlp import settings
 from fhs_nlp.datamodel.vocabulary import AREA_NAMES, AREAS, EFFEKTMAL, GROUPS
-from fhs_nlp.errors import FhsError
+from fhs_nlp.errors import GoldDataError
+from fhs_nlp.hashing import sha256_file
 from fhs_nlp.report.output import KIND_FILES
 
 #: The gold folder (``eval/gold`` of the checkout, or the copy in an installed package).
@@ -37,23 +38,6 @@ SPLITS = ("dev", "test")
 EFFECT_TARGETS = ("inv", "sys", "vsh")
 DECISION_KINDS = ("decision", "deadline", "document")
 SHIFT_TERMS = ("fokusförflyttning", "perspektivskifte")
-
-
-class GoldDataError(FhsError):
-    """A gold file that cannot be used: the message names the file and line."""
-
-    code = "E600"
-
-    def __init__(self, message: str, path: Path | str | None = None,
-                 line: int | None = None) -> None:
-        self.line = line
-        super().__init__(message, path)
-
-    def __str__(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
-        return f"[{self.code}] {where}{self.message}"
 
 
 # --- field checks ---------------------------------------------------------------------
@@ -324,7 +308,7 @@ def gold_version(gold_dir: Path = GOLD_DIR) -> dict[str, Any]:
         if p.is_file() and (p.suffix == ".jsonl" or (p.suffix == ".md" and p.name != "README.md"))
     )
     per_file = {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        p.relative_to(root).as_posix(): sha256_file(p)
         for p in files
     }
     total = hashlib.sha256(

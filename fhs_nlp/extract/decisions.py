@@ -59,8 +59,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.records import Decision, ExtractionWarning
-from fhs_nlp.ingest.document import Document
+from fhs_nlp.errors import W_DECISION_UNDATED
+from fhs_nlp.lines import Line, split_lines
 from fhs_nlp.segment import nlp as N
 
 __all__ = ["extract_decisions"]
@@ -205,7 +207,7 @@ class _Context:
     entities: list[N.Entity]
     entity_starts: list[int]
     header: _Header
-    lines: list[tuple[int, int, str]]  # start, end, text of each line
+    lines: list[Line]
     consumed: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
 
@@ -222,7 +224,7 @@ class _Context:
     def warn(self, message: str, start: int, end: int) -> None:
         self.warnings.append(
             ExtractionWarning(
-                code="W301", message=message, provenance=self.doc.provenance(start, end)
+                code=W_DECISION_UNDATED, message=message, provenance=self.doc.provenance(start, end)
             )
         )
 
@@ -289,19 +291,12 @@ def _is_genitive(entity: N.Entity) -> bool:
 # --------------------------------------------------------------------------- header
 
 
-def _lines(text: str) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line), line))
-        pos += len(line) + 1
-    return out
-
-
 def _read_header(ctx: _Context) -> _Header:
     header = _Header()
     non_empty = 0
     last_field_line = -1
-    for idx, (start, _end, line) in enumerate(ctx.lines[:_HEADER_LINES]):
+    for idx, ln in enumerate(ctx.lines[:_HEADER_LINES]):
+        start, line = ln.start, ln.text
         stripped = line.strip().replace("\f", "")
         if not stripped:
             continue
@@ -341,7 +336,8 @@ def _read_header(ctx: _Context) -> _Header:
     # the title: first plain line after the header fields (used by header records);
     # address lines ("Besöksadress: …") are skipped, a title wrapped after "för" is joined
     candidates = ctx.lines[last_field_line + 1 : _HEADER_LINES]
-    for n, (_start, _end, line) in enumerate(candidates):
+    for n, ln in enumerate(candidates):
+        line = ln.text
         stripped = line.strip()
         if (
             stripped
@@ -355,7 +351,7 @@ def _read_header(ctx: _Context) -> _Header:
             and not _heading(stripped)
         ):
             title = stripped
-            following = candidates[n + 1][2].strip() if n + 1 < len(candidates) else ""
+            following = candidates[n + 1].text.strip() if n + 1 < len(candidates) else ""
             if following and title.split()[-1].lower() in _STOP:
                 title += " " + following
             header.title = N.normalise_text(title)
@@ -399,7 +395,7 @@ def _header_mentions(ctx: _Context) -> list[_Mention]:
     # "Datum 2020-04-16"); a protocol extract of a single "§ N" carries that paragraph
     if header.doc_type and header.date:
         a, b = next((a, b) for lbl, _v, a, b in header.fields if lbl in _DATE_FIELDS)
-        paragraphs = {m.group("n") for _, _, ln in ctx.lines if (m := _PARAGRAPH_LINE.match(ln))}
+        paragraphs = {m.group("n") for ln in ctx.lines if (m := _PARAGRAPH_LINE.match(ln.text))}
         paragraph = f"§ {paragraphs.pop()}" if len(paragraphs) == 1 else None
         doc_name = header.doc_type.capitalize()
         own = _Mention("document", header.date, header.body, paragraph, doc_name, a, b)
@@ -440,29 +436,29 @@ def _section_items(ctx: _Context, first: int) -> list[tuple[int, int]]:
     """
     lines = ctx.lines
     k = first
-    while k < len(lines) and not lines[k][2].strip() and k - first < 4:
+    while k < len(lines) and not lines[k].text.strip() and k - first < 4:
         k += 1
-    if k >= len(lines) or not lines[k][2].strip():
+    if k >= len(lines) or not lines[k].text.strip():
         return []
-    head = lines[k][2]
+    head = lines[k].text
     if _heading(head):
         return []  # "Regionstyrelsens beslut" / "Regionstyrelsen beslutar": the inner one leads
     numbered = _NUMBER_ITEM.match(head)
     if not numbered and not _ATT_ITEM.match(head):
         # one plain paragraph, if it reads as a decision
         end = k
-        while end < len(lines) and lines[end][2].strip():
+        while end < len(lines) and lines[end].text.strip():
             end += 1
-        para = " ".join(line for _, _, line in lines[k:end])
-        lead = lines[k][0] + len(head) - len(head.lstrip())
-        starts_with_body = any(e.start == lead for e in ctx.ents(lead, lines[k][1], "BODY"))
+        para = " ".join(ln.text for ln in lines[k:end])
+        lead = lines[k].start + len(head) - len(head.lstrip())
+        starts_with_body = any(e.start == lead for e in ctx.ents(lead, lines[k].end, "BODY"))
         return [(k, end)] if (_VERB_RE.search(para) or starts_with_body) else []
     items: list[tuple[int, int]] = []
     expected = int(numbered.group("n")) if numbered else None
     start = last = k
     blank = False
     for i in range(k + 1, len(lines)):
-        line = lines[i][2]
+        line = lines[i].text
         if not line.strip():
             blank = True
             continue
@@ -473,7 +469,7 @@ def _section_items(ctx: _Context, first: int) -> list[tuple[int, int]]:
             expected = int(m.group("n")) if expected is not None else None
             blank = False
             continue
-        if blank and re.search(r"[.;!?]\s*$", lines[last][2]):
+        if blank and re.search(r"[.;!?]\s*$", lines[last].text):
             break
         last = i
         blank = False
@@ -490,7 +486,7 @@ def _section_mentions(
     last_section_end = 0
     i = 0
     while i < len(lines):
-        start, end, line = lines[i]
+        start, end, line = lines[i].start, lines[i].end, lines[i].text
         found = None if i == ctx.header.doc_type_line else _heading(line)
         if not found or ctx.is_consumed(start, end):
             i += 1
@@ -498,8 +494,8 @@ def _section_mentions(
         kind, owner = found
         items = _section_items(ctx, i + 1)
         if not items:
-            nxt = next((ln for ln in lines[i + 1 : i + 5] if ln[2].strip()), None)
-            if nxt is not None and _heading(nxt[2]):
+            nxt = next((ln for ln in lines[i + 1 : i + 5] if ln.text.strip()), None)
+            if nxt is not None and _heading(nxt.text):
                 ctx.consumed.append((start, end))  # an outer heading over an inner one
             i += 1
             continue
@@ -507,7 +503,7 @@ def _section_mentions(
         # the "§ N" heading above, after the previous section
         paragraph = None
         for j in range(i, max(last_section_end, i - 40) - 1, -1):
-            m = _PARAGRAPH_LINE.match(lines[j][2])
+            m = _PARAGRAPH_LINE.match(lines[j].text)
             if m:
                 paragraph = f"§ {m.group('n')}"
                 break
@@ -517,10 +513,10 @@ def _section_mentions(
         else:
             date = doc_date
             date_source = "the date of the proposal document"
-        sec_end = lines[items[-1][1] - 1][1]
+        sec_end = lines[items[-1][1] - 1].end
         ctx.consumed.append((start, sec_end))
         for a, b in items:
-            istart, iend = lines[a][0], lines[b - 1][1]
+            istart, iend = lines[a].start, lines[b - 1].end
             raw = ctx.doc.text[istart:iend]
             lead = len(raw) - len(raw.lstrip())
             marker = _NUMBER_ITEM.match(raw.lstrip()) or _ATT_ITEM.match(raw.lstrip())
@@ -758,7 +754,8 @@ def _date_time(iso: str | None) -> tuple[int, int | None] | None:
 
 def _document_mentions(ctx: _Context) -> list[_Mention]:
     out = []
-    for start, end, line in ctx.lines:
+    for ln in ctx.lines:
+        start, end, line = ln.start, ln.end, ln.text
         if "\t" in line or ctx.is_consumed(start, end):
             continue
         m = _DOC_LISTING.match(line)
@@ -889,7 +886,7 @@ def extract_decisions(
         entities=entities,
         entity_starts=[e.start for e in entities],
         header=_Header(),
-        lines=_lines(doc.text),
+        lines=split_lines(doc.text),
     )
     ctx.header = _read_header(ctx)
     mentions = _header_mentions(ctx)

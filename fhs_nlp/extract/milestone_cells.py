@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.document import Document, TableCell
 from fhs_nlp.datamodel.vocabulary import area_by_name, effektmal_by_name
+from fhs_nlp.errors import W_AREA_UNKNOWN, W_MILESTONE_WITHOUT_TITLE, W_ROWS_MERGED, W_YEAR_NOT_READ
 from fhs_nlp.extract.milestone_table import (
     _FORTS_RE,
     AreaMarker,
@@ -29,8 +31,7 @@ from fhs_nlp.extract.milestone_table import (
 )
 from fhs_nlp.extract.table_roles import compact, header_columns
 from fhs_nlp.extract.table_rows import LogicalRow, column_problems, logical_rows, roles_present
-from fhs_nlp.extract.text import Line, split_lines
-from fhs_nlp.ingest.document import Document, TableCell
+from fhs_nlp.lines import Line, split_lines
 
 __all__ = ["header_columns", "pages_from_cells"]
 
@@ -101,7 +102,9 @@ def _set_area(doc: Document, row: LogicalRow, page: TablePage, cursor: int) -> i
         label, area_by_name(_FORTS_RE.sub("", label).strip()), continued, lines
     )
     if page.area_marker.area is None:
-        page.problems.append(("W102", f"area label '{label}' names no known insatsområde", lines))
+        page.problems.append(
+            (W_AREA_UNKNOWN, f"area label '{label}' names no known insatsområde", lines)
+        )
     return cursor
 
 
@@ -153,13 +156,14 @@ def _read_table_row(doc: Document, row: LogicalRow, page: TablePage, cursor: int
         years = sorted(set(re.findall(r"20\d\d", row.year_text)))
         if len(years) > 1:
             page.problems.append(
-                ("W115", f"a table row on page {row.page} holds the years {', '.join(years)}: "
+                (W_ROWS_MERGED,
+                 f"a table row on page {row.page} holds the years {', '.join(years)}: "
                  "two milestone rows read as one (a rule line missing between them?); check "
                  "the row", year_lines)
             )
         elif year is None:
             page.problems.append(
-                ("W101", f"year cell '{' '.join(row.year_text.split())}' is not a year",
+                (W_YEAR_NOT_READ, f"year cell '{' '.join(row.year_text.split())}' is not a year",
                  year_lines)
             )
     blocks: list[Block] = []
@@ -185,7 +189,8 @@ def _read_table_row(doc: Document, row: LogicalRow, page: TablePage, cursor: int
     elif blocks or year is not None:
         where = (blocks[0].lines if blocks else year_lines)[:1]
         page.problems.append(
-            ("W103", f"a table row on page {row.page} has no milestone cell; its effects are "
+            (W_MILESTONE_WITHOUT_TITLE,
+             f"a table row on page {row.page} has no milestone cell; its effects are "
              "not attached", where)
         )
     malbild = row.text("malbild")

@@ -22,15 +22,10 @@ import re
 from dataclasses import dataclass, field
 
 from fhs_nlp.datamodel.vocabulary import Area, area_by_name, effektmal_by_name
+from fhs_nlp.errors import W_AREA_UNKNOWN, W_YEAR_GARBLED, W_YEAR_NOT_READ
 from fhs_nlp.extract.column_widths import column_width
-from fhs_nlp.extract.text import (
-    TAG_RE,
-    Line,
-    ends_paragraph,
-    is_bullet,
-    starts_lower,
-    starts_upper,
-)
+from fhs_nlp.extract.text import TAG_RE, ends_paragraph, is_bullet, starts_lower, starts_upper
+from fhs_nlp.lines import Line
 
 _CAPTION_RE = re.compile(r"^\s*(Fortsättning\s+)?Tabell\s+\d+\s*[.:]", re.IGNORECASE)
 _FOOTER_RES = (
@@ -393,7 +388,8 @@ def _split_pages(items: list[Line | str | YearMarker | AreaMarker]) -> list[Tabl
                 page.area_marker = x
                 if x.area is None:
                     page.problems.append(
-                        ("W102", f"area label '{x.text}' names no known insatsområde", x.lines)
+                        (W_AREA_UNKNOWN, f"area label '{x.text}' names no known insatsområde",
+                         x.lines)
                     )
                 break
     return pages
@@ -655,7 +651,7 @@ def _group_rows(page: TablePage) -> None:
     for row in rows:
         if not row.blocks:
             page.problems.append(
-                ("W101", f"year {row.year} stands in the table without a milestone",
+                (W_YEAR_NOT_READ, f"year {row.year} stands in the table without a milestone",
                  row.year_lines)
             )
 
@@ -668,7 +664,7 @@ def _group(page: TablePage, widths: ColumnWidths | None) -> list[Row]:
         if isinstance(item, YearMarker):
             if item.garbled and widths is None:
                 page.problems.append(
-                    ("W107", f"garbled year cell '{item.garbled}' read as {item.year}",
+                    (W_YEAR_GARBLED, f"garbled year cell '{item.garbled}' read as {item.year}",
                      item.lines)
                 )
             nxt = source[k + 1] if k + 1 < len(source) else None

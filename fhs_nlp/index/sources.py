@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fhs_nlp.datamodel.records import Record
+from fhs_nlp.hashing import sha256_file
 from fhs_nlp.settings import CORPUS_DIR
 
 
@@ -29,18 +30,10 @@ def _corpus_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def corpus_hash(paths: Sequence[Path]) -> str:
     """sha256 over the sorted sha256 of every corpus file: where the files lie and what
     they are called does not matter, their content does."""
-    digests = sorted(_file_sha256(f) for f in _corpus_files(paths))
+    digests = sorted(sha256_file(f) for f in _corpus_files(paths))
     return "sha256:" + hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 

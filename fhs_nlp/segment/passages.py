@@ -46,46 +46,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from fhs_nlp.datamodel.document import Document
+from fhs_nlp.datamodel.passages import Passage
 from fhs_nlp.extract.text import join_lines
-from fhs_nlp.ingest.document import Document
+from fhs_nlp.lines import split_lines
 
-__all__ = ["Passage", "PassageKind", "group_lists", "sentence_spans", "split_passages"]
-
-PassageKind = Literal["heading", "paragraph", "list_item", "list", "window"]
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One unit of a draft that gets scored, with where it stands in the document."""
-
-    index: int
-    """0-based position in the document's passage list."""
-    text: str
-    """Whitespace-normalised text, wrapped lines joined, list markers and Markdown removed."""
-    kind: str
-    """"heading", "paragraph", "list_item", "window" (part of a long paragraph), or
-    "list" (list items joined under their heading or lead-in, :func:`group_lists`)."""
-    heading: str | None
-    """The nearest heading above the passage (for a Markdown heading: its parent)."""
-    page: int | None
-    """1-based page of the passage start; None where the document has no pages."""
-    char_start: int
-    char_end: int
-    line_start: int
-    line_end: int
-
-    @property
-    def n_words(self) -> int:
-        return len(self.text.split())
-
-    def where(self) -> str:
-        """"p. 3, lines 40-44" or "lines 40-44", for a reviewer."""
-        lines = (
-            f"line {self.line_start}"
-            if self.line_start == self.line_end
-            else f"lines {self.line_start}-{self.line_end}"
-        )
-        return f"p. {self.page}, {lines}" if self.page is not None else lines
+__all__ = ["group_lists", "sentence_spans", "split_passages"]
 
 
 # --------------------------------------------------------------------------- patterns
@@ -157,11 +123,10 @@ def _lines(text: str) -> list[_Line | None]:
     new one (pdftotext writes the form feed at the start of the next page's first line).
     """
     out: list[_Line | None] = []
-    pos = 0
     after_break = False
-    for raw in text.split("\n"):
-        pieces = raw.split("\f")
-        offset = pos
+    for line in split_lines(text):
+        pieces = line.text.split("\f")
+        offset = line.start
         for i, piece in enumerate(pieces):
             if i:
                 out.append(None)
@@ -173,7 +138,6 @@ def _lines(text: str) -> list[_Line | None]:
             elif len(pieces) == 1:
                 out.append(None)
             offset += len(piece) + 1
-        pos += len(raw) + 1
     return out
 
 
