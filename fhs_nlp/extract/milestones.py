@@ -31,8 +31,9 @@ from fhs_nlp.errors import (
     W_MILESTONE_WITHOUT_YEAR,
 )
 from fhs_nlp.extract.milestone_cells import pages_from_cells
-from fhs_nlp.extract.milestone_table import Block, Row, TablePage, bullet_blocks, segment_table
+from fhs_nlp.extract.milestone_table import bullet_blocks, segment_table
 from fhs_nlp.extract.table_checks import unread_table_warnings
+from fhs_nlp.extract.table_model import Block, Row, TablePage
 from fhs_nlp.extract.text import (
     TAG_RE,
     ends_paragraph,
