@@ -172,7 +172,7 @@ def _pdf(path: Path, pages: int) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    from fhs_nlp.synthetic.documents import register_fonts
+    from fhs_nlp.synthetic.drawing import register_fonts
 
     regular, _ = register_fonts()
     canvas = Canvas(str(path), pagesize=A4)
