@@ -8,12 +8,15 @@ offsets is done here once, so that all of them count the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of a document: 1-based number, text (no newline) and character span."""
+class Line(NamedTuple):
+    """One line of a document: 1-based number, text (no newline) and character span.
+
+    A named tuple rather than a frozen dataclass: documents have thousands of lines and
+    every reader splits them, so making one must cost no more than making a tuple.
+    """
 
     number: int
     text: str

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from fhs_nlp.datamodel.document import Document
+from fhs_nlp.datamodel.entities import Entity
 from fhs_nlp.datamodel.records import ExtractionWarning
 from fhs_nlp.errors import W_DECISION_UNDATED
 from fhs_nlp.extract.decision_patterns import (
@@ -24,6 +25,7 @@ from fhs_nlp.extract.decision_patterns import (
 )
 from fhs_nlp.lines import Line
 from fhs_nlp.segment import nlp as N
+from fhs_nlp.segment.swedish_values import canonical_body, normalise_text
 
 
 @dataclass
@@ -58,14 +60,14 @@ class Header:
 @dataclass
 class DecisionContext:
     doc: Document
-    entities: list[N.Entity]
+    entities: list[Entity]
     entity_starts: list[int]
     header: Header
     lines: list[Line]
     consumed: list[tuple[int, int]] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
 
-    def ents(self, start: int, end: int, *labels: str) -> list[N.Entity]:
+    def ents(self, start: int, end: int, *labels: str) -> list[Entity]:
         i = bisect.bisect_left(self.entity_starts, start)
         out = []
         while i < len(self.entities) and self.entities[i].start < end:
@@ -88,7 +90,7 @@ class DecisionContext:
 
 def clean_text(text: str) -> str:
     """A clean clause: hyphenation joined, quotes and empty brackets dropped, no end stop."""
-    text = N.normalise_text(text)
+    text = normalise_text(text)
     text = re.sub(r"[\"“”„«»]", "", text)
     text = re.sub(r"\(\s*\)", "", text)
     text = " ".join(text.split())
@@ -134,9 +136,9 @@ def similar_content(a: str, b: str) -> bool:
     return len(ca & cb) / min(len(ca), len(cb)) >= 0.5
 
 
-def is_genitive(entity: N.Entity) -> bool:
+def is_genitive(entity: Entity) -> bool:
     flat = " ".join(entity.text.split())
-    return flat.endswith("s") and N.canonical_body(flat[:-1]) == entity.norm
+    return flat.endswith("s") and canonical_body(flat[:-1]) == entity.norm
 
 
 def case_numbers(ctx: DecisionContext) -> list[tuple[int, str]]:

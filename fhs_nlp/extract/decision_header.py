@@ -27,7 +27,7 @@ from fhs_nlp.extract.decision_patterns import (
     VALIDITY_FIELDS,
 )
 from fhs_nlp.extract.decision_sections import read_heading
-from fhs_nlp.segment import nlp as N
+from fhs_nlp.segment.swedish_values import canonical_body, normalise_text, parse_date
 
 
 def read_header(ctx: DecisionContext) -> Header:
@@ -47,7 +47,7 @@ def read_header(ctx: DecisionContext) -> Header:
             if (
                 header.doc_type is None
                 and re.fullmatch(r"[A-ZÅÄÖ]{5,}", stripped)
-                and N.canonical_body(stripped) is None
+                and canonical_body(stripped) is None
             ):
                 header.doc_type = stripped
                 header.doc_type_line = idx
@@ -71,7 +71,7 @@ def read_header(ctx: DecisionContext) -> Header:
             last_field_line = idx
     for label, value, _, _ in header.fields:
         if label in DATE_FIELDS and header.date is None:
-            header.date = N.parse_date(value.split()[0]) if value.split() else None
+            header.date = parse_date(value.split()[0]) if value.split() else None
     # the title: first plain line after the header fields (used by header records);
     # address lines ("Besöksadress: …") are skipped, a title wrapped after "för" is joined
     candidates = ctx.lines[last_field_line + 1 : HEADER_LINES]
@@ -83,7 +83,7 @@ def read_header(ctx: DecisionContext) -> Header:
             and "\t" not in line
             and len(stripped.split()) <= 15
             and stripped != header.doc_type
-            and N.canonical_body(stripped) is None
+            and canonical_body(stripped) is None
             and not re.fullmatch(r"[\d\s()]+", stripped)
             and not re.match(r"^[\w() ]{2,30}:\s", stripped)
             and "@" not in stripped
@@ -93,7 +93,7 @@ def read_header(ctx: DecisionContext) -> Header:
             following = candidates[n + 1].text.strip() if n + 1 < len(candidates) else ""
             if following and title.split()[-1].lower() in STOP:
                 title += " " + following
-            header.title = N.normalise_text(title)
+            header.title = normalise_text(title)
             break
     return header
 
@@ -105,12 +105,12 @@ def header_mentions(ctx: DecisionContext) -> list[Mention]:
     approver = next((fields[k] for k in APPROVER_FIELDS if k in fields), None)
     approver_body = None
     if approver and approver[0].strip():
-        approver_body = N.canonical_body(approver[0].strip()) or approver[0].strip()
+        approver_body = canonical_body(approver[0].strip()) or approver[0].strip()
     body = approver_body or header.body
     title = header.title or "dokumentet"
     for label, value, a, b in header.fields:
         if label in APPROVAL_FIELDS:
-            date = N.parse_date(value) if value else None
+            date = parse_date(value) if value else None
             end = max(b, approver[2]) if approver else b
             ctx.consumed.append((a, end))
             if date is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.entities import Entity
 from fhs_nlp.extract.decision_context import (
     DecisionContext,
     Mention,
@@ -28,7 +29,7 @@ from fhs_nlp.extract.decision_patterns import (
     VERB_HEADING,
     VERB_RE,
 )
-from fhs_nlp.segment import nlp as N
+from fhs_nlp.segment.swedish_values import canonical_body, parse_date, parse_decision_ref
 
 
 def read_heading(line: str) -> tuple[str, str | None] | None:
@@ -37,14 +38,14 @@ def read_heading(line: str) -> tuple[str, str | None] | None:
     if not stripped or len(stripped.split()) > 12:
         return None
     m = VERB_HEADING.match(stripped)
-    if m and N.canonical_body(m.group("owner")):
+    if m and canonical_body(m.group("owner")):
         kind = "proposal" if m.group("verb").lower().startswith("före") else "decision"
-        return kind, N.canonical_body(m.group("owner"))
+        return kind, canonical_body(m.group("owner"))
     for kind, regex in (("decision", DECISION_HEADING), ("proposal", PROPOSAL_HEADING)):
         m = regex.match(stripped)
         if m:
             owner = m.group("owner")
-            return kind, (N.canonical_body(owner) if owner else None)
+            return kind, (canonical_body(owner) if owner else None)
     return None
 
 
@@ -150,7 +151,7 @@ def section_mentions(
                 break
             item_date, item_para = date, paragraph
             for e in ctx.ents(istart, iend, "DECISION"):
-                d, p = N.parse_decision_ref(e.text)
+                d, p = parse_decision_ref(e.text)
                 item_date, item_para = d or item_date, p or item_para
                 break
             refs = [(e.start, e.end) for e in ctx.ents(text_start, iend, "DECISION")]
@@ -179,7 +180,7 @@ def meeting_date(ctx: DecisionContext, before: int) -> str | None:
     best = None
     for label, value, a, _b in ctx.header.fields:
         if label in DATE_FIELDS and a < before and value.split():
-            best = N.parse_date(value.split()[0]) or best
+            best = parse_date(value.split()[0]) or best
     return best or ctx.header.date
 
 
@@ -209,12 +210,12 @@ def deadline_mentions(
     ]
 
 
-def deadline_span(ctx: DecisionContext, date: N.Entity) -> tuple[int, int]:
+def deadline_span(ctx: DecisionContext, date: Entity) -> tuple[int, int]:
     """Span of "senast 2022-09-15" (the marker and the date)."""
     floor = max(0, date.start - 40)
     m = DEADLINE_BEFORE.search(ctx.doc.text[floor : date.start])
     return (floor + m.start() if m else date.start), date.end
 
 
-def is_deadline(ctx: DecisionContext, date: N.Entity, floor: int = 0) -> bool:
+def is_deadline(ctx: DecisionContext, date: Entity, floor: int = 0) -> bool:
     return bool(DEADLINE_BEFORE.search(ctx.doc.text[max(floor, date.start - 40) : date.start]))

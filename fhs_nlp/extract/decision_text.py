@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from fhs_nlp.datamodel.entities import Entity
 from fhs_nlp.extract.decision_context import (
     DecisionContext,
     Mention,
@@ -34,10 +35,11 @@ from fhs_nlp.extract.decision_sections import (
     is_deadline,
 )
 from fhs_nlp.segment import nlp as N
+from fhs_nlp.segment.swedish_values import parse_decision_ref
 
 
 def _agent(
-    ctx: DecisionContext, bodies: list[N.Entity], anchor: int, sent_start: int
+    ctx: DecisionContext, bodies: list[Entity], anchor: int, sent_start: int
 ) -> str | None:
     """The body nearest ``anchor`` that can be the one deciding."""
     candidates = []
@@ -61,7 +63,7 @@ def _clause(
     s_end: int,
     trigger: re.Match | None,
     refs: list[tuple[int, int]],
-    bodies: list[N.Entity],
+    bodies: list[Entity],
 ) -> str:
     """What the sentence says was decided, as a short clause without the date reference.
 
@@ -120,13 +122,13 @@ def text_mentions(ctx: DecisionContext) -> tuple[list[Mention], list[Mention]]:
         dates = [e for e in ents if e.label == "DATE" and len(e.norm or "") == 10]
         deadline_dates = [e for e in dates if is_deadline(ctx, e, s_start)]
         decision_dates = [e for e in dates if e not in deadline_dates]
-        dated_refs = [e for e in refs if N.parse_decision_ref(e.text)[0]] + decision_dates
+        dated_refs = [e for e in refs if parse_decision_ref(e.text)[0]] + decision_dates
         verbs = list(VERB_RE.finditer(stext))
         triggers = verbs or list(NOUN_RE.finditer(stext))
         time = _time_hint(ents)
         if time is None and SAME_TIME.match(stext):
             time = prev_time
-        prev_time = time or (_date_time(N.parse_decision_ref(dated_refs[0].text)[0]
+        prev_time = time or (_date_time(parse_decision_ref(dated_refs[0].text)[0]
                                         or dated_refs[0].norm) if dated_refs else None)  # fmt: skip
         # deadlines: "senast 2022-09-15", in any sentence
         for e in deadline_dates:
@@ -137,14 +139,14 @@ def text_mentions(ctx: DecisionContext) -> tuple[list[Mention], list[Mention]]:
             )
         # decision-like: a decision word with a body or a "§", or a verb with a full date;
         # a dated "§" reference ("(2020-04-16 §133)") is one even without a verb
-        para_refs = [e for e in refs if N.parse_decision_ref(e.text)[0]]
+        para_refs = [e for e in refs if parse_decision_ref(e.text)[0]]
         decision_like = bool(triggers) and bool(bodies or refs or (verbs and dated_refs))
         if not (decision_like or para_refs):
             continue
         remove = [(e.start, e.end) for e in (*refs, *decision_dates)]
         if dated_refs:
             for ref in sorted(dated_refs, key=lambda e: e.start):
-                date, para = N.parse_decision_ref(ref.text)
+                date, para = parse_decision_ref(ref.text)
                 trig = min(triggers, key=_distance_to(ref.start - s_start), default=None)
                 anchor = s_start + trig.start() if trig else ref.start
                 body = _agent(ctx, bodies, anchor, s_start)
@@ -156,7 +158,7 @@ def text_mentions(ctx: DecisionContext) -> tuple[list[Mention], list[Mention]]:
             continue
         trig = triggers[0]
         body = _agent(ctx, bodies, s_start + trig.start(), s_start)
-        para = next((N.parse_decision_ref(e.text)[1] for e in refs), None)
+        para = next((parse_decision_ref(e.text)[1] for e in refs), None)
         if body is None and para is None:
             continue
         text = _clause(ctx, s_start, s_end, trig, remove, bodies)
@@ -168,7 +170,7 @@ def text_mentions(ctx: DecisionContext) -> tuple[list[Mention], list[Mention]]:
     return dated, vague
 
 
-def _time_hint(ents: list[N.Entity]) -> tuple[int, int | None] | None:
+def _time_hint(ents: list[Entity]) -> tuple[int, int | None] | None:
     for e in ents:
         if e.label == "DATE" and e.norm and len(e.norm) == 7:
             return int(e.norm[:4]), int(e.norm[5:])

@@ -85,6 +85,7 @@ from fhs_nlp.extract.decision_sections import (
 from fhs_nlp.extract.decision_text import text_mentions
 from fhs_nlp.lines import split_lines
 from fhs_nlp.segment import nlp as N
+from fhs_nlp.segment.swedish_values import parse_date
 
 __all__ = ["extract_decisions"]
 
@@ -103,7 +104,7 @@ def _document_mentions(ctx: DecisionContext) -> list[Mention]:
         name = " ".join(m.group("name").split()).rstrip(",")
         if name.lower().rstrip(":") in KNOWN_FIELDS or VERB_RE.search(name):
             continue
-        date = N.parse_date(m.group("date"))
+        date = parse_date(m.group("date"))
         if date is None:
             continue
         s = start + len(line) - len(line.lstrip())
