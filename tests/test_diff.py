@@ -22,7 +22,8 @@ from fhs_nlp.diff.plans import (
     diff_plans,
     word_diff,
 )
-from fhs_nlp.report.diff import diff_text, render_html, render_markdown
+from fhs_nlp.report.diff import diff_text, render_markdown
+from fhs_nlp.report.diff_html import render_html
 from fhs_nlp.synthetic import documents as synthetic
 from fhs_nlp.synthetic import sample_data
 
