@@ -66,9 +66,9 @@ def _statements(cell: TableCell, source_format: str) -> list[str]:
               if p.strip()]
     if source_format == "docx":
         return joined
-    from fhs_nlp.extract.viljeriktningar import _split_html_bullets
+    from fhs_nlp.extract.viljeriktningar import split_html_bullets
 
-    return [text for p in joined for text, _, _ in _split_html_bullets(p, 0)]
+    return [text for p in joined for text, _, _ in split_html_bullets(p, 0)]
 
 
 def _locate(doc: Document, text: str, cursor: int) -> tuple[int, int, int]:

@@ -285,7 +285,7 @@ def _read_html_row(
     if area is None:
         return None, group
     body_start = match.end()
-    bullets = _split_html_bullets(line.text, body_start)
+    bullets = split_html_bullets(line.text, body_start)
     row = AreaRow(
         area=area,
         area_in_source=area_in_source,
@@ -297,7 +297,7 @@ def _read_html_row(
     return row, group
 
 
-def _split_html_bullets(text: str, start: int) -> list[tuple[str, int, int]]:
+def split_html_bullets(text: str, start: int) -> list[tuple[str, int, int]]:
     """Bullets of an HTML list fragment, as (text, start, end) offsets into ``text``."""
     body = text[start:]
     if _LI_RE.search(body):
