@@ -31,3 +31,8 @@ def sha256_file(path: Path | str) -> str:
 def content_hash(data: bytes) -> str:
     """``"sha256:<hex>"`` of a file's bytes: the form run manifests and caches store."""
     return "sha256:" + sha256_bytes(data)
+
+
+def file_content_hash(path: Path | str) -> str:
+    """:func:`content_hash` of a file's bytes, read in pieces instead of whole."""
+    return "sha256:" + sha256_file(path)
