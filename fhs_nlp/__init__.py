@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from fhs_nlp.align.aligner import Aligner, align, load_aligner
     from fhs_nlp.batch.runner import BatchResult, run_batch
     from fhs_nlp.datamodel.alignment import AlignmentReport
-    from fhs_nlp.diff.plans import PlanDiff, diff_plans
+    from fhs_nlp.datamodel.plan_diff import PlanDiff
+    from fhs_nlp.diff.plans import diff_plans
     from fhs_nlp.evaluate.run import EvalResult, run_eval
     from fhs_nlp.extract.pipeline import ExtractionResult, extract_document, extract_paths
 
@@ -44,7 +45,7 @@ _PUBLIC = {
     "Aligner": "fhs_nlp.align.aligner",
     "AlignmentReport": "fhs_nlp.datamodel.alignment",
     "diff_plans": "fhs_nlp.diff.plans",
-    "PlanDiff": "fhs_nlp.diff.plans",
+    "PlanDiff": "fhs_nlp.datamodel.plan_diff",
     "run_batch": "fhs_nlp.batch.runner",
     "BatchResult": "fhs_nlp.batch.runner",
     "run_eval": "fhs_nlp.evaluate.run",

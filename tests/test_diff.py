@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app
+from fhs_nlp.datamodel.plan_diff import DiffOp
 from fhs_nlp.diff.plans import (
-    DiffOp,
     DiffSettings,
     NoMilestoneTableError,
     diff_milestones,

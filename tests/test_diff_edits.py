@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app
 from fhs_nlp.datamodel.document import PAGE_BREAK
-from fhs_nlp.diff.plans import DiffSettings, MilestoneChange, diff_milestones
+from fhs_nlp.datamodel.plan_diff import MilestoneChange
+from fhs_nlp.diff.plans import DiffSettings, diff_milestones
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.ingest.document import build_document
 

@@ -1,10 +1,10 @@
-"""Show a :class:`~fhs_nlp.diff.plans.PlanDiff`: terminal, Markdown, JSON (HTML: ``diff_html``).
+"""Show a :class:`~fhs_nlp.datamodel.plan_diff.PlanDiff`: terminal, Markdown, JSON.
 
 Every view has the same parts: the two versions, the counts per change type and per
 insatsområde, then one list per change type with where each milestone stands in each
 version. Word-level differences read ``[-removed-] {+added+}`` in the terminal and in
 Markdown, ``<del>``/``<ins>`` in HTML. The HTML report is one self-contained file
-(inline CSS, no scripts, no network).
+(inline CSS, no scripts, no network; :mod:`~fhs_nlp.report.diff_html`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fhs_nlp.datamodel.records import Effect, Provenance
-from fhs_nlp.diff.plans import (
+from fhs_nlp.datamodel.plan_diff import (
     CHANGE_TYPES,
     EFFECT_CHANGE_TYPES,
     ChangeType,
@@ -27,6 +26,7 @@ from fhs_nlp.diff.plans import (
     PlanDiff,
     PlanSide,
 )
+from fhs_nlp.datamodel.records import Effect, Provenance
 from fhs_nlp.report.markdown_text import md_text
 
 CHANGE_LABELS = {

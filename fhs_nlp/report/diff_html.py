@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from fhs_nlp.datamodel.records import Milestone
-from fhs_nlp.diff.plans import (
+from fhs_nlp.datamodel.plan_diff import (
     CHANGE_TYPES,
     EFFECT_CHANGE_TYPES,
     DiffOp,
@@ -22,6 +21,7 @@ from fhs_nlp.diff.plans import (
     PlanDiff,
     WordDiff,
 )
+from fhs_nlp.datamodel.records import Milestone
 from fhs_nlp.report.diff import (
     CHANGE_HEADS,
     CHANGE_LABELS,
