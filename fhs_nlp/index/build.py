@@ -177,7 +177,7 @@ def build_index(
 
 #: The code that decides what is indexed: readers, extractors, record types, this module.
 _CODE = ("ingest", "extract", "index/entries.py", "index/sources.py", "datamodel/records.py",
-         "datamodel/vocabulary.py")
+         "datamodel/vocabulary.py", "datamodel/document.py", "lines.py")
 
 
 def _code_hash() -> str:
