@@ -2,20 +2,22 @@
 
 The library works without the CLI; every command is one call::
 
-    from fhs_nlp import extract_paths, load_aligner, align, diff_plans, run_batch, run_eval
+    from fhs_nlp import extract_paths, load_aligner, diff_plans, run_batch, run_eval
 
     result = extract_paths(["corpus/"])                      # fhs-nlp extract
     for milestone in result.records["milestone"]:
         print(milestone.year, milestone.title, milestone.provenance.short())
 
-    report = align("draft.pdf")                              # fhs-nlp align
-    aligner = load_aligner()                                 # one aligner, many drafts
+    report = load_aligner().align("draft.pdf")               # fhs-nlp align
     changes = diff_plans("plan_2022.pdf", "plan_2023.pdf")   # fhs-nlp diff
     batch = run_batch(["drafts/"], "out/batch")              # fhs-nlp batch
     evaluation = run_eval("all", "out/eval")                 # fhs-nlp eval
 
 The names are imported on first use, not with the package: ``import fhs_nlp`` loads no
 model, no spaCy and no torch, so a script that only reads records starts at once.
+(``fhs_nlp.align`` is the align stage's package, so the one-call
+:func:`fhs_nlp.align.aligner.align` is not exported under that name: the package would
+shadow it as soon as it is imported.)
 ARCHITECTURE.md says where each stage lives.
 """
 
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from fhs_nlp._version import __version__
 
 if TYPE_CHECKING:
-    from fhs_nlp.align.aligner import Aligner, align, load_aligner
+    from fhs_nlp.align.aligner import Aligner, load_aligner
     from fhs_nlp.batch.runner import BatchResult, run_batch
     from fhs_nlp.datamodel.alignment import AlignmentReport
     from fhs_nlp.datamodel.plan_diff import PlanDiff
@@ -41,7 +43,6 @@ _PUBLIC = {
     "extract_document": "fhs_nlp.extract.pipeline",
     "ExtractionResult": "fhs_nlp.extract.pipeline",
     "load_aligner": "fhs_nlp.align.aligner",
-    "align": "fhs_nlp.align.aligner",
     "Aligner": "fhs_nlp.align.aligner",
     "AlignmentReport": "fhs_nlp.datamodel.alignment",
     "diff_plans": "fhs_nlp.diff.plans",
@@ -60,7 +61,6 @@ __all__ = [
     "ExtractionResult",
     "PlanDiff",
     "__version__",
-    "align",
     "diff_plans",
     "extract_document",
     "extract_paths",

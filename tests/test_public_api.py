@@ -13,7 +13,6 @@ PUBLIC = {
     "extract_paths": "fhs_nlp.extract.pipeline",
     "extract_document": "fhs_nlp.extract.pipeline",
     "load_aligner": "fhs_nlp.align.aligner",
-    "align": "fhs_nlp.align.aligner",
     "diff_plans": "fhs_nlp.diff.plans",
     "run_batch": "fhs_nlp.batch.runner",
     "run_eval": "fhs_nlp.evaluate.run",
@@ -30,6 +29,16 @@ def test_public_entry_point_is_importable_from_the_package(name):
     assert value is getattr(sys.modules[PUBLIC[name]], name)
     assert name in fhs_nlp.__all__
     assert inspect.getdoc(value), f"{name} has no docstring"
+
+
+def test_align_is_the_stage_package_and_load_aligner_scores_a_draft():
+    """``fhs_nlp.align`` names the align stage's package (a function of that name would be
+    shadowed by it once the package is imported); drafts are scored through load_aligner."""
+    import fhs_nlp.align.aligner
+
+    assert fhs_nlp.align is sys.modules["fhs_nlp.align"]
+    assert fhs_nlp.load_aligner is fhs_nlp.align.aligner.load_aligner
+    assert callable(fhs_nlp.align.aligner.Aligner.align)
 
 
 def test_an_unknown_name_is_an_attribute_error():
