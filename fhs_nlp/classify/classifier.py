@@ -36,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
-from fhs_nlp.datamodel.records import Record
+from fhs_nlp.datamodel.records import Malbild, Milestone, Record, Viljeriktning
 from fhs_nlp.datamodel.vocabulary import AREAS
 from fhs_nlp.embed.embedders import Embedder, EmbeddingCache
 from fhs_nlp.settings import DATA_ROOT, GOLD_DIR, MODEL_CACHE_DIR
@@ -128,19 +128,23 @@ def corpus_examples(records: dict[str, list[Record]]) -> list[Example]:
     """Labelled examples the strategy documents themselves provide."""
     slug = {a.name: a.slug for a in AREAS}
     out: list[Example] = []
-    for m in records.get("milestone", []):
-        if m.area not in slug:  # type: ignore[attr-defined]
+    milestones = [m for m in records.get("milestone", []) if isinstance(m, Milestone)]
+    for m in milestones:
+        if m.area not in slug:
             continue
-        label = LABELS.index(slug[m.area])  # type: ignore[attr-defined]
-        out.append(Example(f"{m.title}. {m.description}".strip(), label, source=m.record_id))  # type: ignore[attr-defined]
-        for effect in m.effects:  # type: ignore[attr-defined]
+        label = LABELS.index(slug[m.area])
+        out.append(Example(f"{m.title}. {m.description}".strip(), label, source=m.record_id))
+        for effect in m.effects:
             out.append(Example(effect.text, label, source=m.record_id))
     for v in records.get("viljeriktning", []):
-        out.append(Example(v.text, LABELS.index(slug[v.area]), source=v.record_id))  # type: ignore[attr-defined]
+        if isinstance(v, Viljeriktning):
+            out.append(Example(v.text, LABELS.index(slug[v.area]), source=v.record_id))
     for mb in records.get("malbild", []):
-        label = LABELS.index(slug[mb.area])  # type: ignore[attr-defined]
-        out.append(Example(mb.statement, label, source=mb.record_id))  # type: ignore[attr-defined]
-        for bullet in mb.bullets:  # type: ignore[attr-defined]
+        if not isinstance(mb, Malbild):
+            continue
+        label = LABELS.index(slug[mb.area])
+        out.append(Example(mb.statement, label, source=mb.record_id))
+        for bullet in mb.bullets:
             out.append(Example(bullet, label, source=mb.record_id))
     return out
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.entities import Entity
@@ -30,7 +31,7 @@ from fhs_nlp.segment.swedish_values import canonical_body, normalise_text
 
 @dataclass
 class Mention:
-    kind: str  # "decision" | "deadline" | "document"
+    kind: Literal["decision", "deadline", "document"]
     date: str | None
     body: str | None
     paragraph: str | None

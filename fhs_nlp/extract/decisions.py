@@ -239,7 +239,7 @@ def extract_decisions(
             Decision(
                 record_id=f"{doc.doc_id}:decision:{n}",
                 provenance=doc.provenance(m.start, m.end),
-                decision_kind=m.kind,  # type: ignore[arg-type]
+                decision_kind=m.kind,
                 date=m.date or "",
                 body=m.body,
                 paragraph=m.paragraph,

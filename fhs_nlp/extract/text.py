@@ -16,7 +16,7 @@ from fhs_nlp.datamodel.records import EffectTarget
 TAG_RE = re.compile(
     r"\(\s*((?:inv|sys|vsh)(?:\s*[,;]?\s*(?:inv|sys|vsh))*)\s*\)+", re.IGNORECASE
 )
-_TARGET_ORDER = ("inv", "sys", "vsh")
+_TARGET_ORDER: tuple[EffectTarget, ...] = ("inv", "sys", "vsh")
 
 #: Words that start with a capital letter inside a sentence (so a capital at the start
 #: of a wrapped line does not prove a new paragraph).
@@ -73,7 +73,7 @@ def parse_tags(text: str) -> tuple[str, list[EffectTarget]]:
     clean = TAG_RE.sub(" ", text)
     clean = re.sub(r"\s+([.,;:])", r"\1", clean)
     clean = normalise_space(clean).strip()
-    targets: list[EffectTarget] = [t for t in _TARGET_ORDER if t in found]  # type: ignore[misc]
+    targets: list[EffectTarget] = [t for t in _TARGET_ORDER if t in found]
     return clean, targets
 
 
