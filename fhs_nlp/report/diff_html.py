@@ -94,7 +94,7 @@ def _where_html(item: MilestoneChange) -> Markup:
     return Markup('<span class="meta">%s</span>') % locations(item)
 
 
-def _item_html(change: str, item: MilestoneChange) -> Markup:
+def item_html(change: str, item: MilestoneChange) -> Markup:
     m: Milestone = item.current
     if change == "moved_year" and item.old is not None:
         what = f"{year_text(item.old.year)} → {year_text(m.year)} ({m.area})"
@@ -155,5 +155,5 @@ def render_html(report: PlanDiff) -> str:
         labels=CHANGE_LABELS,
         heads=CHANGE_HEADS,
         lists=[(c, items) for c, items in lists if items],
-        item_html=_item_html,
+        item_html=item_html,
     )
