@@ -30,7 +30,7 @@ from fhs_nlp.extract.pipeline import extract_document, extract_paths  # noqa: E4
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar  # noqa: E402
 from fhs_nlp.ingest import read_document  # noqa: E402
 from fhs_nlp.synthetic import documents as synthetic  # noqa: E402
-from fhs_nlp.synthetic import layouts
+from fhs_nlp.synthetic import layouts, sample_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = sorted((ROOT / "corpus" / "texts").glob("*.txt"))
@@ -43,8 +43,8 @@ def make_pdfs(folder: Path) -> list[Path]:
     pdfs = [
         synthetic.render_milestone_table_pdf(
             folder / "002_plan.pdf",
-            synthetic.rows_from_records(plan.milestones),
-            synthetic.malbilder_from_records(plan.malbilder),
+            sample_data.rows_from_records(plan.milestones),
+            sample_data.malbilder_from_records(plan.malbilder),
             synthetic.EFFEKTMAL,
         ),
         synthetic.render_viljeriktning_table_pdf(
@@ -66,7 +66,7 @@ def make_pdfs(folder: Path) -> list[Path]:
 def make_layout_pdfs(folder: Path) -> list[Path]:
     """The PDFs of the layout sweep (Word read as Word is left out: it is no PDF)."""
     plan = extract_milestones(read_document(TEXTS[2], "002"))
-    rows = synthetic.rows_from_records(plan.milestones)
+    rows = sample_data.rows_from_records(plan.milestones)
     return [
         layouts.render(layout, rows, folder)
         for layout in layouts.SWEEP

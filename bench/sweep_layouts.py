@@ -16,8 +16,7 @@ from pathlib import Path
 
 from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.ingest import read_document
-from fhs_nlp.synthetic import documents as synthetic
-from fhs_nlp.synthetic import layouts
+from fhs_nlp.synthetic import layout_scoring, layouts, sample_data
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "corpus" / "texts" / "002_31beb24573b96ab1.txt"
@@ -29,7 +28,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the files in")
     args = parser.parse_args()
     expected = extract_milestones(read_document(PLAN, "002")).milestones
-    rows = synthetic.rows_from_records(expected)
+    rows = sample_data.rows_from_records(expected)
     prefixes = [p for p in args.only.split(",") if p]
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -44,7 +43,7 @@ def main() -> None:
             doc = read_document(path, layout.name)
             found = extract_milestones(doc)
             seconds = time.perf_counter() - started
-            result = layouts.score(found.milestones, expected, found.warnings)
+            result = layout_scoring.score(found.milestones, expected, found.warnings)
             print(f"{layout.name:18s} {len(doc.pages):3d} p {seconds:5.2f} s  {result.line()}")
 
 

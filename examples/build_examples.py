@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from fhs_nlp.synthetic.documents import register_fonts
+from fhs_nlp.synthetic.drawing import register_fonts
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "verksamhetsplan_2027_vardcentralen_linneasand.md"

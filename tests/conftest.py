@@ -16,9 +16,9 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from fhs_nlp.datamodel.document import Document  # noqa: E402
 from fhs_nlp.embed import e5, embedders  # noqa: E402
 from fhs_nlp.ingest import read_document  # noqa: E402
-from fhs_nlp.ingest.document import Document  # noqa: E402
 
 # --- the fast suite loads no model ---------------------------------------------------------
 #

@@ -142,7 +142,7 @@ def _large_index(index: ReferenceIndex, n_total: int) -> ReferenceIndex:
                                          record_id=f"other-{i}") for i in range(extra))]
     vectors = np.vstack([index.vectors, noise])
     return ReferenceIndex(entries, vectors, {"n_entries": len(entries)},
-                          faiss_index=index_module._make_faiss(vectors))
+                          faiss_index=index_module.make_faiss(vectors))
 
 
 @pytest.fixture(scope="module")

@@ -46,14 +46,13 @@ def _gold(*areas: str, n: int = 6) -> list[str]:
 
 
 def _make_plans(folder: Path) -> dict[str, Path]:
-    from fhs_nlp.synthetic.documents import (
+    from fhs_nlp.synthetic.broken_files import (
         make_corrupt_pdf,
         make_encrypted_pdf,
         make_fake_docx,
         make_scanned_pdf,
-        render_docx,
-        render_text_pdf,
     )
+    from fhs_nlp.synthetic.documents import render_docx, render_text_pdf
 
     folder.mkdir(parents=True)
     files = {
@@ -302,7 +301,7 @@ def test_batch_collects_folders_and_globs_without_the_output_folder(tmp_path):
 
 
 def test_cli_batch_reports_failures_and_skips_on_rerun(tmp_path):
-    from fhs_nlp.synthetic.documents import make_corrupt_pdf
+    from fhs_nlp.synthetic.broken_files import make_corrupt_pdf
 
     folder = tmp_path / "plans"
     folder.mkdir()

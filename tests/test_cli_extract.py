@@ -79,16 +79,16 @@ def test_cli_extract_folder_without_documents(tmp_path):
 
 def test_cli_extract_bad_files_are_reported_and_the_rest_is_written(tmp_path, corpus_files):
     CORPUS_FILES = corpus_files
-    from fhs_nlp.synthetic import documents as synthetic
+    from fhs_nlp.synthetic import broken_files
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     shutil.copy(CORPUS_FILES["000"], inputs / "strategi.txt")
-    synthetic.make_corrupt_pdf(inputs / "trasig.pdf")
-    synthetic.make_encrypted_pdf(inputs / "låst.pdf")
-    synthetic.make_scanned_pdf(inputs / "skannad.pdf")
-    synthetic.make_empty_pdf(inputs / "tom.pdf")
-    synthetic.make_fake_docx(inputs / "inte-word.docx")
+    broken_files.make_corrupt_pdf(inputs / "trasig.pdf")
+    broken_files.make_encrypted_pdf(inputs / "låst.pdf")
+    broken_files.make_scanned_pdf(inputs / "skannad.pdf")
+    broken_files.make_empty_pdf(inputs / "tom.pdf")
+    broken_files.make_fake_docx(inputs / "inte-word.docx")
     (inputs / "tom.txt").write_text("  \n", encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(app, ["extract", str(inputs), "--out", str(out)])
@@ -115,9 +115,9 @@ def test_cli_extract_bad_files_are_reported_and_the_rest_is_written(tmp_path, co
 
 def test_cli_extract_strict_stops_at_first_failure(tmp_path, corpus_files):
     CORPUS_FILES = corpus_files
-    from fhs_nlp.synthetic import documents as synthetic
+    from fhs_nlp.synthetic import broken_files
 
-    bad = synthetic.make_corrupt_pdf(tmp_path / "a.pdf")
+    bad = broken_files.make_corrupt_pdf(tmp_path / "a.pdf")
     result = runner.invoke(app, ["extract", str(bad), str(CORPUS_FILES["000"]), "--strict",
                                  "--out", str(tmp_path / "out")])
     assert result.exit_code == 1

@@ -14,16 +14,18 @@ import pytest
 from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app
+from fhs_nlp.datamodel.plan_diff import DiffOp
 from fhs_nlp.diff.plans import (
-    DiffOp,
     DiffSettings,
     NoMilestoneTableError,
     diff_milestones,
     diff_plans,
     word_diff,
 )
-from fhs_nlp.report.diff import diff_text, render_html, render_markdown
+from fhs_nlp.report.diff import diff_text, render_markdown
+from fhs_nlp.report.diff_html import render_html
 from fhs_nlp.synthetic import documents as synthetic
+from fhs_nlp.synthetic import sample_data
 
 MOVED_YEAR = "AI kompetenscentrum etablerat"  # Digitalisering, 2024 -> 2025
 REWORDED = "Handlingsplan för informationsdriven vård framtagen"  # Nära vård, 2024
@@ -31,7 +33,7 @@ REWORDED_TO = "Handlingsplan för datadriven vård beslutad"
 MOVED_AREA = "Modell för simulering etablerad"  # Fysisk infrastruktur -> Digitalisering
 REMOVED = "Samordnade regiongemensamma arbetstidsmodeller"  # Medarbetare, 2023
 LOST_EFFECT = "Skåneövergripande funktion för kunskapsstöd inom prevention"  # 4 effects -> 3
-ADDED = synthetic.MilestoneRowSpec(
+ADDED = sample_data.MilestoneRowSpec(
     area="Nära vård",
     year=2026,
     title="Mobila vårdteam etablerade i alla skånska kommuner",
@@ -48,9 +50,9 @@ def _index(milestones, start: str) -> int:
     return found[0]
 
 
-def _revise(milestones) -> list[synthetic.MilestoneRowSpec]:
+def _revise(milestones) -> list[sample_data.MilestoneRowSpec]:
     """The rows of the revised plan: the known edits applied to a copy of ``milestones``."""
-    rows = synthetic.rows_from_records(milestones)
+    rows = sample_data.rows_from_records(milestones)
     titles = [m.title for m in milestones]
     rows[_index(milestones, MOVED_YEAR)].year = 2025
     rows[_index(milestones, REWORDED)].title = REWORDED_TO
@@ -77,7 +79,7 @@ def _revise(milestones) -> list[synthetic.MilestoneRowSpec]:
 
 def _draw(path, rows, extraction):
     return synthetic.render_milestone_table_pdf(
-        path, rows, synthetic.malbilder_from_records(extraction.malbilder), synthetic.EFFEKTMAL
+        path, rows, sample_data.malbilder_from_records(extraction.malbilder), synthetic.EFFEKTMAL
     )
 
 
@@ -85,7 +87,7 @@ def _draw(path, rows, extraction):
 def plan_pdfs(tmp_path_factory, plan_extraction):
     """The 2023-2026 plan drawn as it is (old) and with the known edits (new)."""
     folder = tmp_path_factory.mktemp("diff")
-    old = _draw(folder / "plan_2023.pdf", synthetic.rows_from_records(plan_extraction.milestones),
+    old = _draw(folder / "plan_2023.pdf", sample_data.rows_from_records(plan_extraction.milestones),
                 plan_extraction)
     new = _draw(folder / "plan_2023_rev.pdf", _revise(plan_extraction.milestones),
                 plan_extraction)
@@ -104,9 +106,9 @@ def small_plans(tmp_path_factory, plan_extraction):
     folder = tmp_path_factory.mktemp("diff_cli")
     areas = ("Personcentrerat arbetssätt", "Hälsofrämjande och förebyggande insatser")
     first = [m for m in plan_extraction.milestones if m.area in areas]
-    rows = synthetic.rows_from_records(first)
+    rows = sample_data.rows_from_records(first)
     old = _draw(folder / "plan_old.pdf", rows, plan_extraction)
-    rows = synthetic.rows_from_records(first)
+    rows = sample_data.rows_from_records(first)
     rows[_index(first, "Regional samverkansgrupp Hälsa etablerad")].title = (
         "Regional samverkansgrupp Hälsa och livsstil inrättad")
     rows[_index(first, "Regional hälsoplattform är etablerad")].year = 2025

@@ -19,9 +19,11 @@ import pytest
 from typer.testing import CliRunner
 
 from fhs_nlp.cli.main import app
-from fhs_nlp.diff.plans import DiffSettings, MilestoneChange, diff_milestones
+from fhs_nlp.datamodel.document import PAGE_BREAK
+from fhs_nlp.datamodel.plan_diff import MilestoneChange
+from fhs_nlp.diff.plans import DiffSettings, diff_milestones
 from fhs_nlp.extract.milestones import extract_milestones
-from fhs_nlp.ingest.document import PAGE_BREAK, build_document
+from fhs_nlp.ingest.document import build_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "corpus" / "texts" / "002_31beb24573b96ab1.txt"

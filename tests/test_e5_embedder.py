@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from fhs_nlp.embed.e5 import BACKENDS, cpu_has_bf16, resolve_backend
-from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, EmbedderError, load_embedder
+from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, load_embedder
+from fhs_nlp.errors import EmbedderError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.pdf"

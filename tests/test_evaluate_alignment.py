@@ -9,16 +9,10 @@ import numpy as np
 import pytest
 
 from fhs_nlp.evaluate.alignment import draft_metrics, passage_metrics
+from fhs_nlp.evaluate.document_rule import DocumentRule, apply_rule, paragraphs
 from fhs_nlp.evaluate.drafts import markdown_blocks, render_draft
 from fhs_nlp.evaluate.gold import AREA_SLUGS, LABELS, GoldDraft, GoldPassage
-from fhs_nlp.evaluate.predictors import (
-    SYSTEMS,
-    DocumentRule,
-    SystemContext,
-    Unavailable,
-    _apply_rule,
-    paragraphs,
-)
+from fhs_nlp.evaluate.predictors import SYSTEMS, SystemContext, Unavailable
 
 NARA, DIGI, NONE = "nara-vard", "digitalisering", "none"
 
@@ -91,11 +85,11 @@ def test_draft_gaps_by_hand_weak_counts_as_covered():
 
 def test_document_rule_needs_enough_paragraphs():
     probs = _probs({NARA: 0.9}, {NARA: 0.6, DIGI: 0.4}, {DIGI: 0.8})
-    one = _apply_rule(probs, None, DocumentRule(0.5, 1))
+    one = apply_rule(probs, None, DocumentRule(0.5, 1))
     assert one["covered"] == {NARA, DIGI}
     # without viljeriktning scores every statement of a covered area counts
     assert {"nara-vard/1", "nara-vard/2", "nara-vard/3"} <= one["viljeriktningar_covered"]
-    assert _apply_rule(probs, None, DocumentRule(0.5, 2))["covered"] == {NARA}
+    assert apply_rule(probs, None, DocumentRule(0.5, 2))["covered"] == {NARA}
 
 
 def test_paragraphs_from_pdf_text_and_from_one_line_paragraphs():

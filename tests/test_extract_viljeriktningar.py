@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar, link_versions
-from fhs_nlp.ingest.document import Document
 
 STRATEGY_2025 = {
     "Personcentrerat arbetssätt": [
@@ -149,11 +149,11 @@ def test_versions_are_linked_across_documents(corpus_docs):
 
 def test_run_on_bullets_keep_proper_nouns_together():
     """'med Region Skåne' must not start a new statement; 'aktörer Invånarna' must."""
-    from fhs_nlp.extract.viljeriktningar import _split_html_bullets
+    from fhs_nlp.extract.viljeriktningar import split_html_bullets
 
     line = ('<ul> Vården ska samverka med Region Skåne och kommunerna i alla frågor '
             'Invånarna ska mötas av Nära Vård överallt')
-    texts = [t for t, _, _ in _split_html_bullets(line, 4)]
+    texts = [t for t, _, _ in split_html_bullets(line, 4)]
     assert texts == [
         "Vården ska samverka med Region Skåne och kommunerna i alla frågor",
         "Invånarna ska mötas av Nära Vård överallt",

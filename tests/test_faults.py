@@ -172,7 +172,7 @@ def _pdf(path: Path, pages: int) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-    from fhs_nlp.synthetic.documents import register_fonts
+    from fhs_nlp.synthetic.drawing import register_fonts
 
     regular, _ = register_fonts()
     canvas = Canvas(str(path), pagesize=A4)
@@ -616,9 +616,9 @@ def test_index_of_another_model_names_the_model_it_was_built_with(tmp_path):
     assert f"query it with the model it was built with, --model {model}" in message
     # building for the model in use (the default) goes to another folder, never over it
     from fhs_nlp.embed.embedders import load_embedder
-    from fhs_nlp.index.reference_index import _slug
+    from fhs_nlp.index.reference_index import folder_slug
 
-    other = f"{index}-{_slug(load_embedder(None).name)}"
+    other = f"{index}-{folder_slug(load_embedder(None).name)}"
     assert f"--out {other}" in message and f"--index {other}" in message
     assert snapshot(index) == before
 

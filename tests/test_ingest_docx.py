@@ -9,6 +9,7 @@ import pytest
 from fhs_nlp.errors import CorruptDocumentError, EmptyDocumentError, InputError
 from fhs_nlp.ingest import read_document
 from fhs_nlp.ingest.docx import read_docx
+from fhs_nlp.synthetic import broken_files
 from fhs_nlp.synthetic import documents as synthetic
 
 docx = pytest.importorskip("docx")
@@ -134,7 +135,7 @@ def test_merged_cells_and_header_footer(tmp_path):
 
 
 def test_fake_docx_is_corrupt_with_path_in_message(tmp_path):
-    path = synthetic.make_fake_docx(tmp_path / "plan.docx")
+    path = broken_files.make_fake_docx(tmp_path / "plan.docx")
     with pytest.raises(CorruptDocumentError) as info:
         read_docx(path, "plan")
     message = str(info.value)
@@ -145,7 +146,7 @@ def test_fake_docx_is_corrupt_with_path_in_message(tmp_path):
 
 def test_pdf_renamed_to_docx_says_it_is_a_pdf(tmp_path):
     path = tmp_path / "plan.docx"
-    path.write_bytes(synthetic.make_empty_pdf(tmp_path / "x.pdf").read_bytes())
+    path.write_bytes(broken_files.make_empty_pdf(tmp_path / "x.pdf").read_bytes())
     with pytest.raises(CorruptDocumentError, match="it is a PDF file"):
         read_document(path)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.errors import (
     CorruptDocumentError,
     EmptyDocumentError,
@@ -16,13 +17,13 @@ from fhs_nlp.errors import (
     NoTextLayerError,
 )
 from fhs_nlp.ingest import read_document
-from fhs_nlp.ingest.document import Document
 from fhs_nlp.ingest.pdf import read_pdf
+from fhs_nlp.synthetic import broken_files, sample_data
 from fhs_nlp.synthetic import documents as synthetic
 
 pytest.importorskip("reportlab")
 
-ROWS = synthetic.SAMPLE_MILESTONE_ROWS
+ROWS = sample_data.SAMPLE_MILESTONE_ROWS
 AREAS = ["Personcentrerat arbetssätt", "Nära vård", "Digitalisering"]
 
 
@@ -38,7 +39,7 @@ def paragraphs(text: str) -> list[str]:
 def plan_pdf(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("pdf") / "genomforandeplan.pdf"
     return synthetic.render_milestone_table_pdf(
-        path, ROWS, synthetic.SAMPLE_MALBILDER, synthetic.EFFEKTMAL, rows_per_page=4
+        path, ROWS, sample_data.SAMPLE_MALBILDER, synthetic.EFFEKTMAL, rows_per_page=4
     )
 
 
@@ -47,9 +48,9 @@ def plan(plan_pdf) -> Document:
     return read_pdf(plan_pdf, "plan")
 
 
-def expected_pages() -> list[tuple[str, list[synthetic.MilestoneRowSpec]]]:
+def expected_pages() -> list[tuple[str, list[sample_data.MilestoneRowSpec]]]:
     """(area label, rows) per page, as the generator lays them out (4 rows, new area)."""
-    pages: list[tuple[str, list[synthetic.MilestoneRowSpec]]] = []
+    pages: list[tuple[str, list[sample_data.MilestoneRowSpec]]] = []
     for row in ROWS:
         if pages and pages[-1][1][-1].area == row.area and len(pages[-1][1]) < 4:
             pages[-1][1].append(row)
@@ -119,7 +120,7 @@ def test_milestone_and_effect_cells_match_the_rows(plan):
 def test_malbild_and_effektmal_only_in_first_row_of_each_page(plan):
     for page, (label, _) in zip(plan.pages, expected_pages(), strict=True):
         area = label.removesuffix(" (forts)")
-        statement, bullets = synthetic.SAMPLE_MALBILDER[area]
+        statement, bullets = sample_data.SAMPLE_MALBILDER[area]
         first = page.tables[0].rows[1]
         malbild = first[4].text
         assert paragraphs(malbild)[0] == squash(statement)
@@ -170,7 +171,7 @@ def test_two_page_table_caption_is_furniture_by_its_wording(tmp_path):
     # with two pages "Fortsättning Tabell 1" occurs once: it is recognised by its words
     rows = [r for r in ROWS if r.area == "Nära vård"]
     path = synthetic.render_milestone_table_pdf(
-        tmp_path / "t.pdf", rows, synthetic.SAMPLE_MALBILDER, synthetic.EFFEKTMAL
+        tmp_path / "t.pdf", rows, sample_data.SAMPLE_MALBILDER, synthetic.EFFEKTMAL
     )
     doc = read_pdf(path, "t")
     assert len(doc.pages) == 2
@@ -199,15 +200,15 @@ def test_clockwise_rotated_text_reads_top_to_bottom(tmp_path):
 
 def test_viljeriktning_bullets_are_separate_lines_in_their_cell(tmp_path):
     path = synthetic.render_viljeriktning_table_pdf(
-        tmp_path / "v.pdf", synthetic.SAMPLE_VILJERIKTNINGAR
+        tmp_path / "v.pdf", sample_data.SAMPLE_VILJERIKTNINGAR
     )
     doc = read_pdf(path, "v")
     (table,) = doc.pages[0].tables
     texts = table.texts()
     assert [squash(t) for t in texts[0]] == ["Grupp", "Område", "Viljeriktning"]
-    assert len(texts) == 1 + len(synthetic.SAMPLE_VILJERIKTNINGAR)
+    assert len(texts) == 1 + len(sample_data.SAMPLE_VILJERIKTNINGAR)
     for row, (_group, area, directions) in zip(
-        texts[1:], synthetic.SAMPLE_VILJERIKTNINGAR, strict=True
+        texts[1:], sample_data.SAMPLE_VILJERIKTNINGAR, strict=True
     ):
         assert squash(row[1]) == area
         bullets = re.split(r"\n(?=• )", row[2])
@@ -293,10 +294,10 @@ def test_read_document_dispatches_pdf(plan_pdf):
 @pytest.mark.parametrize(
     ("maker", "error", "words"),
     [
-        (synthetic.make_encrypted_pdf, EncryptedDocumentError, "password-protected"),
-        (synthetic.make_scanned_pdf, NoTextLayerError, "ocrmypdf"),
-        (synthetic.make_corrupt_pdf, CorruptDocumentError, "truncated"),
-        (synthetic.make_empty_pdf, EmptyDocumentError, "no text"),
+        (broken_files.make_encrypted_pdf, EncryptedDocumentError, "password-protected"),
+        (broken_files.make_scanned_pdf, NoTextLayerError, "ocrmypdf"),
+        (broken_files.make_corrupt_pdf, CorruptDocumentError, "truncated"),
+        (broken_files.make_empty_pdf, EmptyDocumentError, "no text"),
     ],
 )
 def test_bad_pdf_raises_input_error_naming_file_and_problem(tmp_path, maker, error, words):
@@ -325,7 +326,7 @@ def test_pdf_cut_in_the_middle_is_corrupt(plan_pdf, tmp_path):
 
 
 def test_owner_password_only_is_read(tmp_path):
-    path = synthetic.make_encrypted_pdf(tmp_path / "owner.pdf", user_password="")
+    path = broken_files.make_encrypted_pdf(tmp_path / "owner.pdf", user_password="")
     doc = read_pdf(path, "owner")
     assert "Vårdcentralen Östra Sorgenfri" in doc.text
 
@@ -333,7 +334,7 @@ def test_owner_password_only_is_read(tmp_path):
 def test_scanned_page_in_a_text_pdf_gives_a_warning(tmp_path):
     import pypdf
 
-    scan = synthetic.make_scanned_pdf(tmp_path / "scan.pdf")
+    scan = broken_files.make_scanned_pdf(tmp_path / "scan.pdf")
     text = synthetic.render_text_pdf(tmp_path / "text.pdf", ["Nära vård i Skåne."])
     writer = pypdf.PdfWriter()
     for source in (text, scan):

@@ -17,7 +17,7 @@ from fhs_nlp.extract.pipeline import extract_paths
 from fhs_nlp.extract.table_roles import header_role
 from fhs_nlp.ingest import read_document
 from fhs_nlp.synthetic import documents as synthetic
-from fhs_nlp.synthetic import layouts
+from fhs_nlp.synthetic import layout_scoring, layouts, sample_data, viljeriktning_layouts
 
 #: layouts the reader does not read yet (none): each must warn (W114), never return nothing
 UNREAD: set[str] = set()
@@ -27,7 +27,7 @@ UNREAD: set[str] = set()
 def sweep_files(tmp_path_factory, plan_extraction):
     """Renders a layout the first time a test asks for it; one file per layout a session."""
     folder = tmp_path_factory.mktemp("layouts")
-    rows = synthetic.rows_from_records(plan_extraction.milestones)
+    rows = sample_data.rows_from_records(plan_extraction.milestones)
     cache: dict[str, object] = {}
 
     def get(layout: layouts.Layout):
@@ -52,7 +52,7 @@ def _read(sweep_files, layout):
 @pytest.mark.slow  # draws and reads every layout of the sweep
 def test_layout_gives_the_text_path_milestones(layout, sweep_files, plan_extraction):
     _, found = _read(sweep_files, layout)
-    score = layouts.score(found.milestones, plan_extraction.milestones, found.warnings)
+    score = layout_scoring.score(found.milestones, plan_extraction.milestones, found.warnings)
     assert (score.recall, score.precision, score.year, score.area) == (1.0, 1.0, 1.0, 1.0), \
         score.line()
     assert (score.description, score.effects) == (1.0, 1.0), score.line()
@@ -72,7 +72,7 @@ LOSSY = (
 @pytest.mark.slow  # draws and reads every layout of the sweep
 def test_layout_that_loses_a_field_says_so(layout, sweep_files, plan_extraction):
     _, found = _read(sweep_files, layout)
-    score = layouts.score(found.milestones, plan_extraction.milestones, found.warnings)
+    score = layout_scoring.score(found.milestones, plan_extraction.milestones, found.warnings)
     assert (score.recall, score.precision, score.area) == (1.0, 1.0, 1.0), score.line()
     assert score.year < 1.0  # the years merged over rows are not in those rows' cells
     w111 = [w for w in found.warnings if w.code == "W111"]
@@ -194,7 +194,8 @@ def strategy(corpus_docs):
     return extract_viljeriktningar(corpus_docs["000"])
 
 
-@pytest.mark.parametrize("layout", [pytest.param(x, id=x.name) for x in layouts.VSWEEP])
+@pytest.mark.parametrize("layout",
+                         [pytest.param(x, id=x.name) for x in viljeriktning_layouts.VSWEEP])
 @pytest.mark.slow  # draws and reads every layout of the sweep
 def test_viljeriktning_layout_gives_the_text_path_statements(layout, strategy, tmp_path):
     """Group, area and statements in cells: merged group cells, statements as bullets or
@@ -208,9 +209,9 @@ def test_viljeriktning_layout_gives_the_text_path_statements(layout, strategy, t
          [v.text for v in strategy.viljeriktningar if v.area == a.name])
         for a in strategy.areas
     ]
-    path = layouts.render_viljeriktningar(layout, rows, tmp_path)
+    path = viljeriktning_layouts.render_viljeriktningar(layout, rows, tmp_path)
     found = extract_viljeriktningar(read_document(path, layout.name))
-    assert layouts.score_viljeriktningar(found, strategy) == {
+    assert layout_scoring.score_viljeriktningar(found, strategy) == {
         "recall": 1.0, "precision": 1.0, "group": 1.0
     }
     assert [(a.name, a.group) for a in found.areas] == [(a.name, a.group) for a in strategy.areas]

@@ -10,8 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.datamodel.entities import ENTITY_LABELS, Entity
 from fhs_nlp.ingest import read_document
 from fhs_nlp.segment import nlp as N
+from fhs_nlp.segment.swedish_values import (
+    canonical_body,
+    normalise_text,
+    parse_date,
+    parse_decision_ref,
+    parse_effect_tag,
+    parse_year_range,
+)
 
 TEXTS = Path(__file__).resolve().parents[1] / "corpus" / "texts"
 
@@ -26,7 +35,7 @@ def texts() -> dict[str, str]:
     return {d: _text(d) for d in ("000", "001", "002", "003")}
 
 
-def _entity_at(text: str, context: str, surface: str) -> N.Entity:
+def _entity_at(text: str, context: str, surface: str) -> Entity:
     """The entity that spans ``surface`` where it stands inside ``context`` in ``text``."""
     start = text.index(context) + context.index(surface)
     end = start + len(surface)
@@ -216,7 +225,7 @@ def test_body_entities(texts):
 
 def test_every_label_is_found_in_the_corpus(texts):
     labels = {e.label for t in texts.values() for e in N.find_entities(t)}
-    assert labels == set(N.ENTITY_LABELS)
+    assert labels == set(ENTITY_LABELS)
 
 
 # --------------------------------------------------------------------------- sentences
@@ -303,20 +312,20 @@ def test_paragraphs(texts):
     ],
 )
 def test_parse_effect_tag(tag, targets):
-    assert N.parse_effect_tag(tag) == targets
+    assert parse_effect_tag(tag) == targets
 
 
 def test_parsers():
-    assert N.parse_date("16 april 2020") == "2020-04-16"
-    assert N.parse_date("2020-02-30") is None
-    assert N.parse_date("april 2020") is None
-    assert N.parse_year_range("2023-26") == (2023, 2026)
-    assert N.parse_year_range("2020-04") is None  # a year-month, not a range
-    assert N.parse_decision_ref("2021-12-21 § \n155") == ("2021-12-21", "§ 155")
-    assert N.parse_decision_ref("§33") == (None, "§ 33")
-    assert N.canonical_body("hälso- och \nsjukvårdsnämndens") == "Hälso- och sjukvårdsnämnden"
-    assert N.canonical_body("Primärvårdsnämndens") == "Primärvårdsnämnden"
-    assert N.canonical_body("Region Skåne") is None
-    assert N.normalise_text("helhets-\norienterad, IT-\nstöd och hälso-\noch  sjukvård") == (
+    assert parse_date("16 april 2020") == "2020-04-16"
+    assert parse_date("2020-02-30") is None
+    assert parse_date("april 2020") is None
+    assert parse_year_range("2023-26") == (2023, 2026)
+    assert parse_year_range("2020-04") is None  # a year-month, not a range
+    assert parse_decision_ref("2021-12-21 § \n155") == ("2021-12-21", "§ 155")
+    assert parse_decision_ref("§33") == (None, "§ 33")
+    assert canonical_body("hälso- och \nsjukvårdsnämndens") == "Hälso- och sjukvårdsnämnden"
+    assert canonical_body("Primärvårdsnämndens") == "Primärvårdsnämnden"
+    assert canonical_body("Region Skåne") is None
+    assert normalise_text("helhets-\norienterad, IT-\nstöd och hälso-\noch  sjukvård") == (
         "helhets-orienterad, IT-stöd och hälso- och sjukvård"
     )

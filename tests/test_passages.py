@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.datamodel.passages import Passage
 from fhs_nlp.ingest import read_document
-from fhs_nlp.segment.passages import Passage, sentence_spans, split_passages
+from fhs_nlp.segment.passages import split_passages
+from fhs_nlp.segment.sentence_windows import sentence_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DRAFTS = sorted((ROOT / "eval" / "gold" / "alignment" / "drafts").glob("*.md"))

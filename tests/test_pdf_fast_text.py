@@ -11,6 +11,7 @@ import pytest
 from fhs_nlp.ingest import pdf as pdf_module
 from fhs_nlp.segment.passages import split_passages
 from fhs_nlp.synthetic import documents as synthetic
+from fhs_nlp.synthetic import sample_data
 
 pytest.importorskip("reportlab")
 
@@ -30,10 +31,10 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
         "example": EXAMPLE,
         "prose": synthetic.render_text_pdf(tmp / "prose.pdf", paras, title="Plan 2026"),
         "milestones": synthetic.render_milestone_table_pdf(
-            tmp / "plan.pdf", synthetic.SAMPLE_MILESTONE_ROWS, synthetic.SAMPLE_MALBILDER,
+            tmp / "plan.pdf", sample_data.SAMPLE_MILESTONE_ROWS, sample_data.SAMPLE_MALBILDER,
             synthetic.EFFEKTMAL, rows_per_page=4),
         "viljeriktningar": synthetic.render_viljeriktning_table_pdf(
-            tmp / "vr.pdf", synthetic.SAMPLE_VILJERIKTNINGAR),
+            tmp / "vr.pdf", sample_data.SAMPLE_VILJERIKTNINGAR),
     }
 
 

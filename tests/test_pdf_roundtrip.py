@@ -15,6 +15,7 @@ from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar
 from fhs_nlp.ingest import read_document
 from fhs_nlp.synthetic import documents as synthetic
+from fhs_nlp.synthetic import sample_data
 
 
 def _key(m):
@@ -33,8 +34,8 @@ def plan_pdf(tmp_path_factory, plan_extraction):
     path = tmp_path_factory.mktemp("pdf") / "genomforandeplan.pdf"
     synthetic.render_milestone_table_pdf(
         path,
-        synthetic.rows_from_records(plan_extraction.milestones),
-        synthetic.malbilder_from_records(plan_extraction.malbilder),
+        sample_data.rows_from_records(plan_extraction.milestones),
+        sample_data.malbilder_from_records(plan_extraction.malbilder),
         synthetic.EFFEKTMAL,
     )
     return read_document(path, "002-pdf")

@@ -56,6 +56,7 @@ def test_the_readme_has_the_examples():
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory, plan_extraction) -> Path:
     from fhs_nlp.synthetic import documents as synthetic
+    from fhs_nlp.synthetic import sample_data
 
     folder = tmp_path_factory.mktemp("readme")
     for name, suffix in (("utkast", ".pdf"), ("utkast", ".md"), ("utkast", ".docx"),
@@ -67,11 +68,11 @@ def workdir(tmp_path_factory, plan_extraction) -> Path:
     (folder / "utkast").mkdir()
     shutil.copyfile(EXAMPLE.with_suffix(".docx"), folder / "utkast" / "linneasand.docx")
     (folder / "corpus").symlink_to(ROOT / "corpus", target_is_directory=True)
-    malbilder = synthetic.malbilder_from_records(plan_extraction.malbilder)
-    rows = synthetic.rows_from_records(plan_extraction.milestones)
+    malbilder = sample_data.malbilder_from_records(plan_extraction.malbilder)
+    rows = sample_data.rows_from_records(plan_extraction.milestones)
     synthetic.render_milestone_table_pdf(folder / "plan_2022.pdf", rows, malbilder,
                                          synthetic.EFFEKTMAL)
-    rows = synthetic.rows_from_records(plan_extraction.milestones)
+    rows = sample_data.rows_from_records(plan_extraction.milestones)
     rows[0].title = rows[0].title + " och utvärderad"
     synthetic.render_milestone_table_pdf(folder / "plan_2023.pdf", rows, malbilder,
                                          synthetic.EFFEKTMAL)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from fhs_nlp.evaluate.gold import GoldDataError
+from fhs_nlp.errors import GoldDataError
 from fhs_nlp.evaluate.real_gold import load_real_gold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,10 +81,10 @@ def test_real_gold_agreement_is_reported():
 def test_aligner_on_real_text_says_none_and_finds_the_gaps():
     from fhs_nlp.align.aligner import load_aligner
     from fhs_nlp.evaluate.alignment import evaluate_system
-    from fhs_nlp.evaluate.run import _read_real_documents
+    from fhs_nlp.evaluate.run import read_real_documents
 
     gold = load_real_gold()
-    texts, _ = _read_real_documents(gold)
+    texts, _ = read_real_documents(gold)
     result = evaluate_system(load_aligner(), gold, texts)
     p = result.passages["test"]
     assert p.accuracy >= 0.72

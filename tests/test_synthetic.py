@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fhs_nlp.synthetic import broken_files, sample_data
 from fhs_nlp.synthetic import documents as synthetic
 
 pdfplumber = pytest.importorskip("pdfplumber")
@@ -25,17 +26,17 @@ def squash(text: str) -> str:
 
 def test_sample_rows_are_copied_from_corpus_002():
     corpus = squash(CORPUS_002.read_text("utf-8"))
-    for row in synthetic.SAMPLE_MILESTONE_ROWS:
+    for row in sample_data.SAMPLE_MILESTONE_ROWS:
         assert squash(row.title) in corpus, row.title
         if row.previous_wording:
             assert squash(f"Omformulering av milstolpe 2022: {row.previous_wording}") in corpus
-    for statement, bullets in synthetic.SAMPLE_MALBILDER.values():
+    for statement, bullets in sample_data.SAMPLE_MALBILDER.values():
         assert squash(statement) in corpus or statement.split(".")[0] in corpus
         assert bullets
 
 
 def test_effect_lines_put_tags_in_parentheses():
-    row = synthetic.MilestoneRowSpec(
+    row = sample_data.MilestoneRowSpec(
         "Nära vård", 2023, "T", "D", [("Tryggare patient", ["inv", "sys"]), ("Utan tagg", [])]
     )
     assert row.effect_lines() == ["Tryggare patient (inv, sys)", "Utan tagg"]
@@ -43,9 +44,10 @@ def test_effect_lines_put_tags_in_parentheses():
 
 @pytest.mark.slow  # draws the milestone PDF
 def test_milestone_pdf_layout(tmp_path):
-    rows = synthetic.SAMPLE_MILESTONE_ROWS
+    rows = sample_data.SAMPLE_MILESTONE_ROWS
     path = synthetic.render_milestone_table_pdf(
-        tmp_path / "t1.pdf", rows, synthetic.SAMPLE_MALBILDER, synthetic.EFFEKTMAL, rows_per_page=3
+        tmp_path / "t1.pdf", rows, sample_data.SAMPLE_MALBILDER, synthetic.EFFEKTMAL,
+        rows_per_page=3,
     )
     with pdfplumber.open(path) as pdf:
         # 5 + 5 + 4 rows, 3 per page, new page per area: 2 + 2 + 2 pages
@@ -66,11 +68,11 @@ def test_milestone_pdf_layout(tmp_path):
 
 
 def test_milestone_pdf_new_page_when_area_changes(tmp_path):
-    rows = synthetic.SAMPLE_MILESTONE_ROWS
+    rows = sample_data.SAMPLE_MILESTONE_ROWS
     path = synthetic.render_milestone_table_pdf(
         tmp_path / "t.pdf",
         rows,
-        synthetic.SAMPLE_MALBILDER,
+        sample_data.SAMPLE_MALBILDER,
         synthetic.EFFEKTMAL,
         rows_per_page=10,
         case_number="2020-POL000027",
@@ -114,21 +116,23 @@ def test_render_docx_writes_blocks_and_rejects_unknown_kinds(tmp_path):
 def test_bad_file_makers(tmp_path):
     import pypdf
 
-    encrypted = synthetic.make_encrypted_pdf(tmp_path / "e.pdf")
+    encrypted = broken_files.make_encrypted_pdf(tmp_path / "e.pdf")
     reader = pypdf.PdfReader(encrypted)
     assert reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED
-    owner_only = pypdf.PdfReader(synthetic.make_encrypted_pdf(tmp_path / "o.pdf", user_password=""))
+    owner_only = pypdf.PdfReader(
+        broken_files.make_encrypted_pdf(tmp_path / "o.pdf", user_password="")
+    )
     assert owner_only.is_encrypted and owner_only.decrypt("") != pypdf.PasswordType.NOT_DECRYPTED
 
-    with pdfplumber.open(synthetic.make_scanned_pdf(tmp_path / "s.pdf")) as pdf:
+    with pdfplumber.open(broken_files.make_scanned_pdf(tmp_path / "s.pdf")) as pdf:
         assert pdf.pages[0].images and not pdf.pages[0].chars
 
-    corrupt = synthetic.make_corrupt_pdf(tmp_path / "c.pdf").read_bytes()
+    corrupt = broken_files.make_corrupt_pdf(tmp_path / "c.pdf").read_bytes()
     assert corrupt.startswith(b"%PDF") and b"%%EOF" not in corrupt
 
-    with pdfplumber.open(synthetic.make_empty_pdf(tmp_path / "empty.pdf")) as pdf:
+    with pdfplumber.open(broken_files.make_empty_pdf(tmp_path / "empty.pdf")) as pdf:
         assert len(pdf.pages) == 1 and not pdf.pages[0].chars and not pdf.pages[0].images
 
-    fake = synthetic.make_fake_docx(tmp_path / "f.docx")
+    fake = broken_files.make_fake_docx(tmp_path / "f.docx")
     assert not zipfile.is_zipfile(fake)
     assert re.search("ingen Word-fil", fake.read_text("utf-8"))

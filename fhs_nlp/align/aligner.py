@@ -54,10 +54,10 @@ from fhs_nlp.datamodel.alignment import (  # noqa: F401
     ShiftResult,
     ViljeriktningResult,
 )
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.vocabulary import AREAS
 from fhs_nlp.embed.embedders import DEFAULT_EMBEDDER, Embedder, EmbeddingCache, load_embedder
 from fhs_nlp.ingest import read_document
-from fhs_nlp.ingest.document import Document
 from fhs_nlp.segment.language import looks_swedish
 from fhs_nlp.settings import DEFAULT_ALIGN, EMBEDDING_CACHE, AlignSettings
 
@@ -366,7 +366,8 @@ def load_passage_predictor(model: str | None = None, scoring: Scoring = "v2") ->
 
 
 def _text_document(text: str) -> Document:
-    from fhs_nlp.ingest.document import PAGE_BREAK, build_document
+    from fhs_nlp.datamodel.document import PAGE_BREAK
+    from fhs_nlp.ingest.document import build_document
 
     data = text.encode("utf-8")
     # Markdown headings ("# Titel") make the splitter use heading levels

@@ -84,7 +84,7 @@ from fhs_nlp.batch.rows import (  # noqa: F401 - re-exported: the batch API
     DocumentOutcome,
     SummaryRow,
 )
-from fhs_nlp.batch.state import BatchState, file_hash
+from fhs_nlp.batch.state import BatchState
 from fhs_nlp.batch.summary import (  # noqa: F401 - re-exported
     render_csv,
     render_overview,
@@ -107,6 +107,7 @@ from fhs_nlp.errors import (  # noqa: F401 - re-exported: callers catch them fro
     WorkerStartError,
 )
 from fhs_nlp.fileio import file_lock, remove_temp_files
+from fhs_nlp.hashing import file_content_hash
 from fhs_nlp.ingest import discover_inputs
 from fhs_nlp.ingest.limits import DEFAULT_LIMITS, WORDS_PER_PAGE, Limits  # noqa: F401 - re-exported
 from fhs_nlp.settings import BatchSettings  # noqa: F401 - re-exported
@@ -217,7 +218,7 @@ def _run_locked(files: list[Path], input_errors: list[InputError], out_dir: Path
         doc_id = document_id(path)
         order.append(doc_id)
         try:
-            digest = file_hash(path)
+            digest = file_content_hash(path)
         except OSError as error:
             row = SummaryRow(path=str(path), document_id=doc_id, content_hash="",
                              status="failed", reason=f"cannot be read ({error.strerror})",

@@ -32,15 +32,6 @@ def document_id(path: Path) -> str:
     return f"{path.stem}-{digest}"
 
 
-def file_hash(path: Path) -> str:
-    """The same ``sha256:`` hash the readers give a document, without reading it whole."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return "sha256:" + digest.hexdigest()
-
-
 class BatchState:
     """``batch-state.jsonl``: one line per finished document, appended, never rewritten.
     The last line for a document wins; a torn last line (a hard kill) is ignored."""

@@ -43,15 +43,15 @@ from fhs_nlp.classify.classifier import (
     NONE,
     ROOT,
     Example,
-    _embed,
-    _fit_temperature,
-    _temper,
     cached_model,
     corpus_examples,
     dev_examples,
     dev_rows,
+    embed_texts,
+    fit_temperature,
+    temper,
 )
-from fhs_nlp.classify.classifier import _fit_thresholds as _classify_thresholds
+from fhs_nlp.classify.classifier import fit_thresholds as _classify_thresholds
 from fhs_nlp.datamodel.records import Record
 from fhs_nlp.embed.embedders import Embedder, EmbeddingCache
 
@@ -215,7 +215,7 @@ class AbstainingClassifier:
                       cache: EmbeddingCache | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return self._proba(_embed(embedder, texts, cache), list(texts))
+        return self._proba(embed_texts(embedder, texts, cache), list(texts))
 
     def _proba(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
         if len(texts) == 0:
@@ -270,7 +270,7 @@ def _logit(p: np.ndarray) -> np.ndarray:
 def _combine(rel: np.ndarray, areas: np.ndarray, platt: tuple[float, float],
              temperature: float) -> np.ndarray:
     r = 1.0 / (1.0 + np.exp(-(platt[0] * _logit(rel) + platt[1])))
-    tempered = _temper(np.clip(areas, 1e-9, 1.0), temperature)
+    tempered = temper(np.clip(areas, 1e-9, 1.0), temperature)
     out = np.zeros((len(rel), len(LABELS)))
     out[:, :NONE] = r[:, None] * tempered
     out[:, NONE] = 1.0 - r
@@ -333,7 +333,7 @@ def _fit_calibration(rel: np.ndarray, areas: np.ndarray, labels: np.ndarray
     else:
         platt = (1.0, 0.0)
     pos = labels != NONE
-    return platt, _fit_temperature(np.clip(areas[pos], 1e-9, 1.0), labels[pos])
+    return platt, fit_temperature(np.clip(areas[pos], 1e-9, 1.0), labels[pos])
 
 
 def _fit_thresholds(probs: np.ndarray, labels: np.ndarray) -> list[float]:
@@ -349,7 +349,7 @@ def train_abstaining(embedder: Embedder, records: dict[str, list[Record]],
     texts = [it.example.text for it in items]
     labels = np.array([it.example.label for it in items])
     weights = np.array([it.example.weight for it in items])
-    vectors = _embed(embedder, texts, cache)
+    vectors = embed_texts(embedder, texts, cache)
     is_anchor = np.array([it.group.startswith("corpus:") for it in items])
     anchors, anchor_labels = vectors[is_anchor], labels[is_anchor]
     platt, temperature, thresholds = (1.0, 0.0), 1.0, [0.5] * len(LABELS)

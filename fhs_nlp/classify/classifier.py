@@ -36,7 +36,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 
-from fhs_nlp.datamodel.records import Record
+from fhs_nlp.datamodel.records import Malbild, Milestone, Record, Viljeriktning
 from fhs_nlp.datamodel.vocabulary import AREAS
 from fhs_nlp.embed.embedders import Embedder, EmbeddingCache
 from fhs_nlp.settings import DATA_ROOT, GOLD_DIR, MODEL_CACHE_DIR
@@ -86,24 +86,26 @@ class PassageClassifier:
                       cache: EmbeddingCache | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        vectors = _embed(embedder, texts, cache)
+        vectors = embed_texts(embedder, texts, cache)
         return self._proba(vectors, list(texts))
 
     def _proba(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
         p_embed = self.embedding_model.predict_proba(vectors)
         p_ngram = self.ngram_model.predict_proba(self.ngram_vectoriser.transform(texts))
         blended = EMBEDDING_SHARE * p_embed + (1 - EMBEDDING_SHARE) * p_ngram
-        return _temper(blended, self.temperature)
+        return temper(blended, self.temperature)
 
 
-def _embed(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None) -> np.ndarray:
+def embed_texts(
+    embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None
+) -> np.ndarray:
     # E5 wants "query: " for symmetric tasks such as classification
     if cache is not None:
         return cache.embed(embedder, list(texts), "query")
     return embedder.embed_queries(list(texts))
 
 
-def _temper(probs: np.ndarray, temperature: float) -> np.ndarray:
+def temper(probs: np.ndarray, temperature: float) -> np.ndarray:
     logits = np.log(np.clip(probs, 1e-9, 1.0)) / temperature
     logits -= logits.max(axis=1, keepdims=True)
     out = np.exp(logits)
@@ -126,19 +128,23 @@ def corpus_examples(records: dict[str, list[Record]]) -> list[Example]:
     """Labelled examples the strategy documents themselves provide."""
     slug = {a.name: a.slug for a in AREAS}
     out: list[Example] = []
-    for m in records.get("milestone", []):
-        if m.area not in slug:  # type: ignore[attr-defined]
+    milestones = [m for m in records.get("milestone", []) if isinstance(m, Milestone)]
+    for m in milestones:
+        if m.area not in slug:
             continue
-        label = LABELS.index(slug[m.area])  # type: ignore[attr-defined]
-        out.append(Example(f"{m.title}. {m.description}".strip(), label, source=m.record_id))  # type: ignore[attr-defined]
-        for effect in m.effects:  # type: ignore[attr-defined]
+        label = LABELS.index(slug[m.area])
+        out.append(Example(f"{m.title}. {m.description}".strip(), label, source=m.record_id))
+        for effect in m.effects:
             out.append(Example(effect.text, label, source=m.record_id))
     for v in records.get("viljeriktning", []):
-        out.append(Example(v.text, LABELS.index(slug[v.area]), source=v.record_id))  # type: ignore[attr-defined]
+        if isinstance(v, Viljeriktning):
+            out.append(Example(v.text, LABELS.index(slug[v.area]), source=v.record_id))
     for mb in records.get("malbild", []):
-        label = LABELS.index(slug[mb.area])  # type: ignore[attr-defined]
-        out.append(Example(mb.statement, label, source=mb.record_id))  # type: ignore[attr-defined]
-        for bullet in mb.bullets:  # type: ignore[attr-defined]
+        if not isinstance(mb, Malbild):
+            continue
+        label = LABELS.index(slug[mb.area])
+        out.append(Example(mb.statement, label, source=mb.record_id))
+        for bullet in mb.bullets:
             out.append(Example(bullet, label, source=mb.record_id))
     return out
 
@@ -188,16 +194,16 @@ def train_classifier(embedder: Embedder, records: dict[str, list[Record]],
     texts = [e.text for e in examples]
     labels = np.array([e.label for e in examples])
     weights = np.array([e.weight for e in examples])
-    vectors = _embed(embedder, texts, cache)
+    vectors = embed_texts(embedder, texts, cache)
     dev_cv: dict[str, float] = {}
     temperature = 1.0
     thresholds = [0.5] * len(LABELS)
     if len(dev) >= 20 and len(set(e.label for e in dev)) == len(LABELS):
         oof = _out_of_fold(vectors, texts, labels, weights, n_corpus=len(corpus))
         dev_labels = labels[len(corpus):]
-        temperature = _fit_temperature(oof, dev_labels)
-        tempered = _temper(oof, temperature)
-        thresholds = _fit_thresholds(tempered, dev_labels)
+        temperature = fit_temperature(oof, dev_labels)
+        tempered = temper(oof, temperature)
+        thresholds = fit_thresholds(tempered, dev_labels)
         predicted = tempered.argmax(axis=1)
         dev_cv = {
             "accuracy": float((predicted == dev_labels).mean()),
@@ -236,18 +242,18 @@ def _out_of_fold(vectors: np.ndarray, texts: list[str], labels: np.ndarray,
     return out
 
 
-def _fit_temperature(probs: np.ndarray, labels: np.ndarray) -> float:
+def fit_temperature(probs: np.ndarray, labels: np.ndarray) -> float:
     """The temperature that minimises the negative log-likelihood (grid search)."""
     best, best_nll = 1.0, float("inf")
     for t in np.linspace(0.3, 3.0, 28):
-        p = _temper(probs, float(t))
+        p = temper(probs, float(t))
         nll = -np.log(np.clip(p[np.arange(len(labels)), labels], 1e-9, 1)).mean()
         if nll < best_nll:
             best, best_nll = float(t), nll
     return best
 
 
-def _fit_thresholds(probs: np.ndarray, labels: np.ndarray,
+def fit_thresholds(probs: np.ndarray, labels: np.ndarray,
                     grid: np.ndarray | None = None) -> list[float]:
     """Per label, the probability threshold with the best one-vs-rest F1 on dev, from
     ``grid`` (default 0.1 to 0.8 in steps of 0.05)."""

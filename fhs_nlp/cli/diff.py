@@ -65,7 +65,8 @@ def diff_command(
         fhs-nlp diff plan_2022.pdf plan_2023.pdf --format html --out out/diff/
     """
     from fhs_nlp.diff.plans import diff_plans
-    from fhs_nlp.report.diff import render_html, render_json, render_markdown, render_terminal
+    from fhs_nlp.report.diff import render_json, render_markdown, render_terminal
+    from fhs_nlp.report.diff_html import render_html
 
     if fmt not in FORMATS:
         print_error(f"unknown --format '{fmt}'; choose {', '.join(FORMATS)}")

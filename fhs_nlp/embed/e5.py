@@ -38,7 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from fhs_nlp.embed.embedders import EmbedderError, _threads
+from fhs_nlp.embed.embedders import _threads
+from fhs_nlp.errors import EmbedderError
 
 __all__ = ["BACKENDS", "E5Embedder", "cpu_has_bf16", "resolve_backend"]
 

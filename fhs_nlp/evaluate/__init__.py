@@ -19,8 +19,9 @@ Kept apart, one module each:
     print(result.headline["extraction.milestone.f1"])
 """
 
-from fhs_nlp.evaluate.gold import LABELS, GoldDataError, load_alignment_gold, load_extraction_gold
-from fhs_nlp.evaluate.predictions import PredictionsError, SchemaVersionError, load_predictions
+from fhs_nlp.errors import GoldDataError, PredictionsError, SchemaVersionError
+from fhs_nlp.evaluate.gold import LABELS, load_alignment_gold, load_extraction_gold
+from fhs_nlp.evaluate.predictions import load_predictions
 from fhs_nlp.evaluate.predictors import SYSTEMS, PassagePredictor
 from fhs_nlp.evaluate.report import compare_headlines, load_metrics
 from fhs_nlp.evaluate.run import COMMITTED_DIR, SUITES, EvalResult, run_eval

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from fhs_nlp.evaluate.document_rule import DocumentPrediction, document_from_passages
 from fhs_nlp.evaluate.gold import (
     AREA_SLUGS,
     HARD_CASES,
@@ -44,7 +45,6 @@ from fhs_nlp.evaluate.metrics import (
     per_label_prf,
     reliability_bins,
 )
-from fhs_nlp.evaluate.predictors import DocumentPrediction, document_from_passages
 
 N_BINS = 10
 

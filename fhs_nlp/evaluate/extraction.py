@@ -378,4 +378,3 @@ def _effect_where(effect: dict[str, Any], p: Predicted) -> str:
     if prov["line_start"] == prov["line_end"]:
         return f"{prov['source_file']}: line {prov['line_start']}"
     return f"{prov['source_file']}: lines {prov['line_start']}-{prov['line_end']}"
-

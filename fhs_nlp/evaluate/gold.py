@@ -17,7 +17,8 @@ from typing import Any
 
 from fhs_nlp import settings
 from fhs_nlp.datamodel.vocabulary import AREA_NAMES, AREAS, EFFEKTMAL, GROUPS
-from fhs_nlp.errors import FhsError
+from fhs_nlp.errors import GoldDataError
+from fhs_nlp.hashing import sha256_file
 from fhs_nlp.report.output import KIND_FILES
 
 #: The gold folder (``eval/gold`` of the checkout, or the copy in an installed package).
@@ -39,29 +40,12 @@ DECISION_KINDS = ("decision", "deadline", "document")
 SHIFT_TERMS = ("fokusförflyttning", "perspektivskifte")
 
 
-class GoldDataError(FhsError):
-    """A gold file that cannot be used: the message names the file and line."""
-
-    code = "E600"
-
-    def __init__(self, message: str, path: Path | str | None = None,
-                 line: int | None = None) -> None:
-        self.line = line
-        super().__init__(message, path)
-
-    def __str__(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
-        return f"[{self.code}] {where}{self.message}"
-
-
 # --- field checks ---------------------------------------------------------------------
 
 Check = Callable[[Any], str | None]
 
 
-def _type(*types: type, nullable: bool = False) -> Check:
+def of_type(*types: type, nullable: bool = False) -> Check:
     names = " or ".join(t.__name__ for t in types) + (" or null" if nullable else "")
 
     def check(value: Any) -> str | None:
@@ -74,7 +58,7 @@ def _type(*types: type, nullable: bool = False) -> Check:
     return check
 
 
-def _label(choices: tuple[str, ...] | list[str], nullable: bool = False) -> Check:
+def one_of(choices: tuple[str, ...] | list[str], nullable: bool = False) -> Check:
     def check(value: Any) -> str | None:
         if value is None and nullable:
             return None
@@ -85,7 +69,7 @@ def _label(choices: tuple[str, ...] | list[str], nullable: bool = False) -> Chec
     return check
 
 
-def _labels(choices: tuple[str, ...]) -> Check:
+def each_of(choices: tuple[str, ...]) -> Check:
     def check(value: Any) -> str | None:
         if not isinstance(value, list):
             return f"must be a list, not {value!r}"
@@ -109,62 +93,62 @@ def _effects(value: Any) -> str | None:
     for i, effect in enumerate(value, 1):
         if not isinstance(effect, dict) or not isinstance(effect.get("text"), str):
             return f"effect {i} must be an object with a 'text' string"
-        problem = _labels(EFFECT_TARGETS)(effect.get("targets"))
+        problem = each_of(EFFECT_TARGETS)(effect.get("targets"))
         if problem:
             return f"effect {i} targets: {problem}"
     return None
 
 
-_STR, _INT = _type(str), _type(int)
-_OPT_STR, _OPT_INT = _type(str, nullable=True), _type(int, nullable=True)
-_AREA = _label(AREA_NAMES)
+_STR, _INT = of_type(str), of_type(int)
+_OPT_STR, _OPT_INT = of_type(str, nullable=True), of_type(int, nullable=True)
+_AREA = one_of(AREA_NAMES)
 
 #: Required fields of each extraction gold file, with their checks.
 EXTRACTION_FIELDS: dict[str, dict[str, Check]] = {
     "milestone": {
-        "doc": _STR, "line_start": _INT, "line_end": _INT, "area": _label(AREA_NAMES, True),
+        "doc": _STR, "line_start": _INT, "line_end": _INT, "area": one_of(AREA_NAMES, True),
         "year": _OPT_INT, "title": _STR, "description": _STR, "effects": _effects,
-        "rewords_2022": _type(bool), "previous_wording": _OPT_STR,
+        "rewords_2022": of_type(bool), "previous_wording": _OPT_STR,
     },
     "viljeriktning": {
         "doc": _STR, "area": _AREA, "number": _INT, "text": _STR,
-        "statement_id": _label(VILJERIKTNING_IDS), "line": _INT,
+        "statement_id": one_of(VILJERIKTNING_IDS), "line": _INT,
     },
     "insatsomrade": {
         "doc": _STR, "name": _AREA, "name_in_source": _STR,
-        "group": _label(tuple(GROUPS)), "group_in_source": _STR, "line": _INT,
+        "group": one_of(tuple(GROUPS)), "group_in_source": _STR, "line": _INT,
     },
     "fokusforflyttning": {
-        "doc": _STR, "number": _INT, "term": _label(SHIFT_TERMS), "text": _STR,
+        "doc": _STR, "number": _INT, "term": one_of(SHIFT_TERMS), "text": _STR,
         "from_focus": _OPT_STR, "to_focus": _OPT_STR, "statement_id": _STR,
         "line_start": _INT, "line_end": _INT,
     },
     "malbild": {
         "doc": _STR, "area": _AREA, "statement": _STR, "bullets": _str_list,
-        "complete": _type(bool), "line_start": _INT, "line_end": _INT,
+        "complete": of_type(bool), "line_start": _INT, "line_end": _INT,
     },
     "effektmal": {
-        "doc": _STR, "number": _INT, "name": _label(EFFEKTMAL), "name_in_source": _STR,
+        "doc": _STR, "number": _INT, "name": one_of(EFFEKTMAL), "name_in_source": _STR,
         "line_start": _INT, "line_end": _INT,
     },
     "decision": {
-        "doc": _STR, "decision_kind": _label(DECISION_KINDS), "date": _STR,
+        "doc": _STR, "decision_kind": one_of(DECISION_KINDS), "date": _STR,
         "body": _OPT_STR, "paragraph": _OPT_STR, "case_number": _OPT_STR, "text": _STR,
         "line": _INT,
     },
 }
 
 PASSAGE_FIELDS: dict[str, Check] = {
-    "id": _STR, "text": _STR, "primary": _label(LABELS), "secondary": _labels(AREA_SLUGS),
-    "split": _label(SPLITS), "style": _STR, "hard_case": _label(HARD_CASES, nullable=True),
-    "viljeriktningar": _labels(VILJERIKTNING_IDS),
+    "id": _STR, "text": _STR, "primary": one_of(LABELS), "secondary": each_of(AREA_SLUGS),
+    "split": one_of(SPLITS), "style": _STR, "hard_case": one_of(HARD_CASES, nullable=True),
+    "viljeriktningar": each_of(VILJERIKTNING_IDS),
 }
 
 DRAFT_FIELDS: dict[str, Check] = {
-    "id": _STR, "file": _STR, "title": _STR, "covered": _labels(AREA_SLUGS),
-    "weak": _labels(AREA_SLUGS), "gaps": _labels(AREA_SLUGS),
-    "viljeriktningar_covered": _labels(VILJERIKTNING_IDS),
-    "viljeriktningar_gaps": _labels(VILJERIKTNING_IDS), "split": _label(SPLITS),
+    "id": _STR, "file": _STR, "title": _STR, "covered": each_of(AREA_SLUGS),
+    "weak": each_of(AREA_SLUGS), "gaps": each_of(AREA_SLUGS),
+    "viljeriktningar_covered": each_of(VILJERIKTNING_IDS),
+    "viljeriktningar_gaps": each_of(VILJERIKTNING_IDS), "split": one_of(SPLITS),
 }
 
 
@@ -324,7 +308,7 @@ def gold_version(gold_dir: Path = GOLD_DIR) -> dict[str, Any]:
         if p.is_file() and (p.suffix == ".jsonl" or (p.suffix == ".md" and p.name != "README.md"))
     )
     per_file = {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        p.relative_to(root).as_posix(): sha256_file(p)
         for p in files
     }
     total = hashlib.sha256(

@@ -15,20 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from fhs_nlp.datamodel.records import RECORD_TYPES, SCHEMA_VERSION, Record
-from fhs_nlp.errors import FhsError
+from fhs_nlp.errors import PredictionsError, SchemaVersionError
 from fhs_nlp.report.output import KIND_FILES
-
-
-class PredictionsError(FhsError):
-    """A predictions folder that cannot be evaluated."""
-
-    code = "E610"
-
-
-class SchemaVersionError(PredictionsError):
-    """Predictions written under another record schema version."""
-
-    code = "E611"
 
 
 @dataclass(frozen=True)

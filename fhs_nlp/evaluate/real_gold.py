@@ -30,9 +30,9 @@ from fhs_nlp.evaluate.gold import (
     GoldDataError,
     GoldDraft,
     GoldPassage,
-    _label,
-    _labels,
-    _type,
+    each_of,
+    of_type,
+    one_of,
     read_jsonl,
 )
 
@@ -48,15 +48,15 @@ def _doc_labels(value: Any) -> str | None:
 
 
 REAL_PASSAGE_FIELDS: dict[str, Check] = {
-    "id": _type(str), "source": _label(("realtext", "corpus")), "doc": _type(str),
-    "line_start": _type(int), "line_end": _type(int), "char_start": _type(int),
-    "char_end": _type(int), "text": _type(str), "primary": _label(LABELS),
-    "secondary": _labels(AREA_SLUGS), "mentions": _labels(AREA_SLUGS),
-    "confidence": _label(CONFIDENCE), "hard_case": _label(HARD_CASES, nullable=True),
-    "why": _type(str), "index_source": _type(bool), "split": _label(SPLITS),
+    "id": of_type(str), "source": one_of(("realtext", "corpus")), "doc": of_type(str),
+    "line_start": of_type(int), "line_end": of_type(int), "char_start": of_type(int),
+    "char_end": of_type(int), "text": of_type(str), "primary": one_of(LABELS),
+    "secondary": each_of(AREA_SLUGS), "mentions": each_of(AREA_SLUGS),
+    "confidence": one_of(CONFIDENCE), "hard_case": one_of(HARD_CASES, nullable=True),
+    "why": of_type(str), "index_source": of_type(bool), "split": one_of(SPLITS),
 }
 REAL_DOCUMENT_FIELDS: dict[str, Check] = {
-    "doc": _type(str), "file": _type(str), "labels": _doc_labels, "split": _label(SPLITS),
+    "doc": of_type(str), "file": of_type(str), "labels": _doc_labels, "split": one_of(SPLITS),
 }
 
 

@@ -208,7 +208,7 @@ def run_eval(
         t = time.perf_counter()
         if not do_alignment:
             viljeriktningar, vr_source = _viljeriktningar(extracted, corpus_dir)
-        real_texts, real_read = _read_real_documents(real_gold)
+        real_texts, real_read = read_real_documents(real_gold)
         timings["real documents"] = time.perf_counter() - t
         done += 1
         ctx = SystemContext(viljeriktningar, model=model, cache_dir=Path(cache_dir))
@@ -266,7 +266,7 @@ def _read_drafts(gold: AlignmentGold, render_dir: Path) -> tuple[dict[str, str],
     return texts, read
 
 
-def _read_real_documents(gold: AlignmentGold) -> tuple[dict[str, str], list[DraftRead]]:
+def read_real_documents(gold: AlignmentGold) -> tuple[dict[str, str], list[DraftRead]]:
     """Each real document's text, read through ``read_document`` from its committed copy."""
     from fhs_nlp.ingest import read_document
 

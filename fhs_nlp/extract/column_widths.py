@@ -3,7 +3,7 @@ change it.
 
 Text extracted from a table keeps each cell's line wrapping; the milestone and effects
 columns wrap at different widths, and that tells which column a paragraph came from
-(:class:`~fhs_nlp.extract.milestone_table.ColumnWidths`). The width was the longest
+(:class:`~fhs_nlp.extract.table_model.ColumnWidths`). The width was the longest
 line seen in the column on the page. But a plan's text is also edited as text: a title
 made longer on its line without wrapping it again ("Handlingsplan för en ny och
 bättre samordnad AI-stödd informationsdriven vård framtagen") then widened the whole

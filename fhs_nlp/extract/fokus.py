@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.records import ExtractionWarning, Fokusforflyttning
+from fhs_nlp.errors import W_FOKUS_COUNT, W_FOKUS_DIFFERS, W_FOKUS_WITHOUT_TILL
 from fhs_nlp.extract.linking import link_statements
-from fhs_nlp.extract.text import join_lines, split_lines
-from fhs_nlp.ingest.document import Document
+from fhs_nlp.extract.text import join_lines
+from fhs_nlp.lines import split_lines
 
 _OPENING_RE = re.compile(
     r"^\s*(?:[-•*]\s*)?(?:\d+\s*[.)]\s*)?(?:\*+\s*)?(Fokus\s+flyttas\s+från\b.*)$", re.IGNORECASE
@@ -57,7 +59,7 @@ def extract_fokusforflyttningar(
         if from_to is None:
             warnings.append(
                 ExtractionWarning(
-                    code="W401",
+                    code=W_FOKUS_WITHOUT_TILL,
                     message="a 'Fokus flyttas från …' statement without a readable 'till' part",
                     provenance=doc.provenance(start, last.end),
                 )
@@ -82,7 +84,7 @@ def extract_fokusforflyttningar(
     if records and len(records) != 5:
         warnings.append(
             ExtractionWarning(
-                code="W402",
+                code=W_FOKUS_COUNT,
                 message=f"found {len(records)} {term}ar where the strategy has 5",
                 provenance=records[0].provenance,
             )
@@ -132,6 +134,6 @@ def link_shifts(records: list[Fokusforflyttning]) -> list[ExtractionWarning]:
         records,
         text_of=lambda r: r.from_focus or r.text,
         min_similarity=40,
-        code="W403",
+        code=W_FOKUS_DIFFERS,
         what="fokusförflyttning",
     )

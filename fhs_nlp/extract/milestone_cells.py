@@ -17,20 +17,22 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.document import Document, TableCell
 from fhs_nlp.datamodel.vocabulary import area_by_name, effektmal_by_name
-from fhs_nlp.extract.milestone_table import (
-    _FORTS_RE,
+from fhs_nlp.errors import W_AREA_UNKNOWN, W_MILESTONE_WITHOUT_TITLE, W_ROWS_MERGED, W_YEAR_NOT_READ
+from fhs_nlp.extract.milestone_table import bullet_blocks
+from fhs_nlp.extract.table_markers import FORTS_RE, read_year_digits
+from fhs_nlp.extract.table_model import (
     AreaMarker,
     Block,
+    EffektmalName,
+    Problem,
     Row,
     TablePage,
-    _read_year_digits,
-    bullet_blocks,
 )
 from fhs_nlp.extract.table_roles import compact, header_columns
 from fhs_nlp.extract.table_rows import LogicalRow, column_problems, logical_rows, roles_present
-from fhs_nlp.extract.text import Line, split_lines
-from fhs_nlp.ingest.document import Document, TableCell
+from fhs_nlp.lines import Line, split_lines
 
 __all__ = ["header_columns", "pages_from_cells"]
 
@@ -54,7 +56,6 @@ def pages_from_cells(doc: Document) -> list[TablePage] | None:
         if current is None or key != current_key:
             cursor = max(cursor, doc.pages[row.page - 1].char_start)
             current = TablePage(index=len(pages), first_line=doc.line_of(cursor))
-            current.rows_source = []  # type: ignore[attr-defined]
             pages.append(current)
             current_key = key
             if row.area_text:
@@ -65,7 +66,7 @@ def pages_from_cells(doc: Document) -> list[TablePage] | None:
         return None
     for code, message, page_number in problems:
         pages[_page_for(pages, doc, page_number)].problems.append(
-            (code, message, _page_lines(doc, page_number))
+            Problem(code, message, _page_lines(doc, page_number))
         )
     return pages
 
@@ -96,12 +97,14 @@ def _set_area(doc: Document, row: LogicalRow, page: TablePage, cursor: int) -> i
     lines: list[Line] = []
     if row.area_cell is not None and not row.area_carried:
         lines, cursor = _locate(doc, row.area_cell.text.strip(), cursor)
-    continued = bool(_FORTS_RE.search(label))
+    continued = bool(FORTS_RE.search(label))
     page.area_marker = AreaMarker(
-        label, area_by_name(_FORTS_RE.sub("", label).strip()), continued, lines
+        label, area_by_name(FORTS_RE.sub("", label).strip()), continued, lines
     )
     if page.area_marker.area is None:
-        page.problems.append(("W102", f"area label '{label}' names no known insatsområde", lines))
+        page.problems.append(
+            Problem(W_AREA_UNKNOWN, f"area label '{label}' names no known insatsområde", lines)
+        )
     return cursor
 
 
@@ -149,18 +152,20 @@ def _read_table_row(doc: Document, row: LogicalRow, page: TablePage, cursor: int
     if row.year_text:
         if row.year_cell is not None and not row.year_carried:
             year_lines, cursor = _locate(doc, row.year_cell.text.strip(), cursor)
-        year = _read_year_digits(re.sub(r"\D", "", row.year_text))
+        year = read_year_digits(re.sub(r"\D", "", row.year_text))
         years = sorted(set(re.findall(r"20\d\d", row.year_text)))
         if len(years) > 1:
             page.problems.append(
-                ("W115", f"a table row on page {row.page} holds the years {', '.join(years)}: "
-                 "two milestone rows read as one (a rule line missing between them?); check "
-                 "the row", year_lines)
+                Problem(W_ROWS_MERGED,
+                        f"a table row on page {row.page} holds the years {', '.join(years)}: "
+                        "two milestone rows read as one (a rule line missing between them?); check "
+                        "the row", year_lines)
             )
         elif year is None:
             page.problems.append(
-                ("W101", f"year cell '{' '.join(row.year_text.split())}' is not a year",
-                 year_lines)
+                Problem(W_YEAR_NOT_READ,
+                        f"year cell '{' '.join(row.year_text.split())}' is not a year",
+                        year_lines)
             )
     blocks: list[Block] = []
     milestone_cells = [c for c in row.parts.get("milestone", []) if c.text.strip()]
@@ -185,8 +190,9 @@ def _read_table_row(doc: Document, row: LogicalRow, page: TablePage, cursor: int
     elif blocks or year is not None:
         where = (blocks[0].lines if blocks else year_lines)[:1]
         page.problems.append(
-            ("W103", f"a table row on page {row.page} has no milestone cell; its effects are "
-             "not attached", where)
+            Problem(W_MILESTONE_WITHOUT_TITLE,
+                    f"a table row on page {row.page} has no milestone cell; its effects are "
+                    "not attached", where)
         )
     malbild = row.text("malbild")
     if malbild and not page.malbild:
@@ -220,9 +226,9 @@ def _continues_effect(last: Block, first: Block) -> bool:
     return head[:1].islower() or head.startswith("(") or tail.endswith((",", ";", "–", "-"))
 
 
-def _effektmal_names(lines: list[Line]) -> list[tuple[str, str, list[Line]]]:
+def _effektmal_names(lines: list[Line]) -> list[EffektmalName]:
     """The effektmål in a cell, each on one line or wrapped over a few."""
-    found = []
+    found: list[EffektmalName] = []
     k = 0
     while k < len(lines):
         for span in range(1, 7):
@@ -230,7 +236,7 @@ def _effektmal_names(lines: list[Line]) -> list[tuple[str, str, list[Line]]]:
             text = " ".join(ln.stripped for ln in window)
             name = effektmal_by_name(text)
             if name is not None:
-                found.append((name, text, window))
+                found.append(EffektmalName(name, text, window))
                 k += span
                 break
         else:

@@ -19,26 +19,33 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.records import Effect, Effektmal, ExtractionWarning, Malbild, Milestone
 from fhs_nlp.datamodel.vocabulary import AREA_NAMES, EFFEKTMAL, normalise_name
-from fhs_nlp.errors import TABLE_WARNINGS
+from fhs_nlp.errors import (
+    INFO_CODES,
+    W_AREA_INFERRED,
+    W_MALBILD_GARBLED,
+    W_MILESTONE_WITHOUT_EFFECTS,
+    W_MILESTONE_WITHOUT_TITLE,
+    W_MILESTONE_WITHOUT_YEAR,
+)
 from fhs_nlp.extract.milestone_cells import pages_from_cells
-from fhs_nlp.extract.milestone_table import Block, Row, TablePage, bullet_blocks, segment_table
+from fhs_nlp.extract.milestone_table import bullet_blocks, segment_table
 from fhs_nlp.extract.table_checks import unread_table_warnings
+from fhs_nlp.extract.table_model import Block, Row, TablePage
 from fhs_nlp.extract.text import (
     TAG_RE,
-    Line,
     ends_paragraph,
     first_sentence_end,
     is_bullet,
     join_lines,
     normalise_space,
     parse_tags,
-    split_lines,
     starts_upper,
     strip_bullet,
 )
-from fhs_nlp.ingest.document import Document
+from fhs_nlp.lines import Line, split_lines
 
 _REWORDING_RE = re.compile(r"^\s*Omformulering av milstolpe\s+(20\d\d)\s*:\s*", re.IGNORECASE)
 
@@ -135,7 +142,7 @@ def _assign_areas(
                 "continued": "it follows a page of that area",
             }[evidence]
             message = f"table page has no area label; assigned '{area}' because {reason}"
-        warnings.append(_warning(doc, "W105", message, where))
+        warnings.append(_warning(doc, W_AREA_INFERRED, message, where))
     return result
 
 
@@ -200,16 +207,19 @@ def _read_row(
     provenance = doc.provenance(first_line.start, last_line.end)
     record_id = f"{doc.doc_id}:milestone:{number}"
     if not title:
-        warnings.append(_warning(doc, "W103", "milestone row without a title", title_block.lines))
+        warnings.append(_warning(doc, W_MILESTONE_WITHOUT_TITLE, "milestone row without a title",
+                                 title_block.lines))
         return None
     if row.year is None:
         warnings.append(
-            _warning(doc, "W110", f"milestone '{title[:60]}' has no year in the source",
+            _warning(doc, W_MILESTONE_WITHOUT_YEAR,
+                     f"milestone '{title[:60]}' has no year in the source",
                      title_block.lines[:1])
         )
     if not effects:
         warnings.append(
-            _warning(doc, "W104", f"milestone '{title[:60]}' has no effects in the source",
+            _warning(doc, W_MILESTONE_WITHOUT_EFFECTS,
+                     f"milestone '{title[:60]}' has no effects in the source",
                      title_block.lines[:1])
         )
     return Milestone(
@@ -321,7 +331,7 @@ def _read_malbilder(
         if not malbild.complete:
             warnings.append(
                 ExtractionWarning(
-                    code="W106",
+                    code=W_MALBILD_GARBLED,
                     message=f"the målbild of '{area}' is garbled in the source: fragments "
                     "of its lines are missing",
                     provenance=malbild.provenance,
@@ -384,10 +394,6 @@ def _read_effektmal(doc: Document, pages: list[TablePage]) -> list[Effektmal]:
     return [seen[name] for name in EFFEKTMAL if name in seen]
 
 
-#: Codes that report a fact of the source rather than something the reader failed at.
-INFO_CODES = frozenset({"W104", "W110"}) | {
-    code for code, (level, _) in TABLE_WARNINGS.items() if level == "info"
-}
 
 
 def _warning(doc: Document, code: str, message: str, lines: list[Line]) -> ExtractionWarning:

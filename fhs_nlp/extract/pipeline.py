@@ -1,7 +1,7 @@
 """The extraction pipeline: read each input, run every stage, link across documents.
 
 The pipeline is a list you can read (:data:`STAGES`): each stage takes a
-:class:`~fhs_nlp.ingest.document.Document` and returns records and warnings. A document
+:class:`~fhs_nlp.datamodel.document.Document` and returns records and warnings. A document
 that cannot be read is recorded as a failure with its reason and the run goes on; so is
 one on which a stage raises an unexpected exception (a bug, E804): the traceback is kept
 with the document (``DocumentResult.traceback``, written into the run's manifest) and
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from fhs_nlp._version import __version__
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.records import (
     RECORD_TYPES,
     SCHEMA_VERSION,
@@ -31,6 +32,8 @@ from fhs_nlp.datamodel.records import (
 )
 from fhs_nlp.errors import (
     STRICT_WARNING_CODES,
+    W_NOT_SWEDISH,
+    W_READER_NOTE,
     DocumentTimeoutError,
     IncompleteTableError,
     InputError,
@@ -41,7 +44,6 @@ from fhs_nlp.extract.milestones import extract_milestones
 from fhs_nlp.extract.viljeriktningar import extract_viljeriktningar, link_versions
 from fhs_nlp.ingest import discover_inputs, read_document
 from fhs_nlp.ingest.corpus import corpus_entry_for
-from fhs_nlp.ingest.document import Document
 from fhs_nlp.ingest.limits import Limits, time_limit
 from fhs_nlp.segment.language import looks_swedish
 
@@ -153,13 +155,13 @@ def extract_document(
     started = time.perf_counter()
     records: list[Record] = []
     warnings: list[ExtractionWarning] = list(
-        ExtractionWarning(code="W001", message=message) for message in doc.warnings
+        ExtractionWarning(code=W_READER_NOTE, message=message) for message in doc.warnings
     )
     swedish = looks_swedish(doc.text[:20000])
     if swedish is False:
         warnings.append(
             ExtractionWarning(
-                code="W002",
+                code=W_NOT_SWEDISH,
                 message="the text does not look Swedish; the extractors are written for "
                 "Swedish and will find little",
             )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.records import ExtractionWarning
-from fhs_nlp.ingest.document import Document
+from fhs_nlp.errors import W_MILESTONE_TABLE_UNREAD
 
 _HEADER_RE = re.compile(r"\bmilstol-?\s*pe\b[^\n]{0,200}\beffekt|\beffekt[^\n]{0,200}\bmilstolpe\b",
                         re.IGNORECASE)
@@ -30,7 +31,7 @@ def unread_table_warnings(doc: Document) -> list[ExtractionWarning]:
         where = f"page {page.number}" if doc.has_page_numbers else f"line {doc.line_of(start)}"
         return [
             ExtractionWarning(
-                code="W114",
+                code=W_MILESTONE_TABLE_UNREAD,
                 message=f"a milestone table header stands on {where}, but no milestone row "
                 "could be read from the table (a borderless table, or one drawn as an "
                 "image?); check the file, or export the table with its cell borders",

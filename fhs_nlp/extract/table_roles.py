@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from fhs_nlp.datamodel.document import Table, TableCell
 from fhs_nlp.datamodel.vocabulary import area_by_name
-from fhs_nlp.ingest.document import Table, TableCell
 
 Roles = dict[str, int]
 

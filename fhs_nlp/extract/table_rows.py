@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from fhs_nlp.datamodel.document import Document, Table, TableCell
 from fhs_nlp.datamodel.vocabulary import area_by_name
+from fhs_nlp.errors import W_COLUMN_EMPTY, W_ROW_JOINED, W_ROW_REPEATED
 from fhs_nlp.extract.table_roles import Roles, compact, header_columns, header_role
-from fhs_nlp.ingest.document import Document, Table, TableCell
 
 _YEAR_RE = re.compile(r"^20\d\d$")
 
@@ -197,7 +198,7 @@ def logical_rows(doc: Document) -> tuple[list[LogicalRow], list[Problem]]:
             ):
                 _join(rows[-1], row, roles, info.page)
                 problems.append((
-                    "W112",
+                    W_ROW_JOINED,
                     f"the first row of the table on page {info.page} continues the last row "
                     f"of page {info.page - 1} (a row split by the page break); joined",
                     info.page,
@@ -254,7 +255,7 @@ def _drop_repeats(rows: list[LogicalRow], problems: list[Problem]) -> list[Logic
         key = (compact(row.area_text), milestone, compact(row.text("effects")))
         if key in seen:
             problems.append((
-                "W113",
+                W_ROW_REPEATED,
                 f"a milestone row on page {row.page} repeats the row on page "
                 f"{seen[key].page} (same area, milestone and effects); read once",
                 row.page,
@@ -283,7 +284,7 @@ def column_problems(rows: list[LogicalRow], tables_have: set[str]) -> list[Probl
         if role not in tables_have:
             if role == "year":
                 problems.append((
-                    "W111",
+                    W_COLUMN_EMPTY,
                     f"no year column was recognised in the milestone table (page "
                     f"{rows[0].page}); every milestone is read without a year: "
                     + _ADVICE[role],
@@ -299,7 +300,7 @@ def column_problems(rows: list[LogicalRow], tables_have: set[str]) -> list[Probl
             pages = sorted({r.page for r in empty})
             shown = ", ".join(map(str, pages[:8])) + (" …" if len(pages) > 8 else "")
             problems.append((
-                "W111",
+                W_COLUMN_EMPTY,
                 f"the {role} column of the milestone table is empty on {len(empty)} of "
                 f"{len(with_column)} rows (pages {shown}): " + _ADVICE[role],
                 pages[0],

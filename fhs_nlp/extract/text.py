@@ -9,7 +9,6 @@ uses when reading such text, written down once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from fhs_nlp.datamodel.records import EffectTarget
 
@@ -17,7 +16,7 @@ from fhs_nlp.datamodel.records import EffectTarget
 TAG_RE = re.compile(
     r"\(\s*((?:inv|sys|vsh)(?:\s*[,;]?\s*(?:inv|sys|vsh))*)\s*\)+", re.IGNORECASE
 )
-_TARGET_ORDER = ("inv", "sys", "vsh")
+_TARGET_ORDER: tuple[EffectTarget, ...] = ("inv", "sys", "vsh")
 
 #: Words that start with a capital letter inside a sentence (so a capital at the start
 #: of a wrapped line does not prove a new paragraph).
@@ -31,37 +30,6 @@ PROPER_NOUN_STARTS = frozenset(
 
 _UPPER_START = re.compile(r"^[\"”“'(]?[A-ZÅÄÖÉÜ0-9]")
 _BULLET_START = re.compile(r"^\s*(?:[•▪●◦■\-–]|\d+[.)])\s*")
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a document: 1-based number, text (no newline) and character span."""
-
-    number: int
-    text: str
-    start: int
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-    @property
-    def blank(self) -> bool:
-        return not self.text.strip()
-
-
-def split_lines(text: str, first_line: int = 1, offset: int = 0) -> list[Line]:
-    """Split ``text`` into :class:`Line` objects with absolute numbers and offsets."""
-    lines = []
-    pos = offset
-    for i, raw in enumerate(text.split("\n")):
-        lines.append(Line(first_line + i, raw, pos))
-        pos += len(raw) + 1
-    return lines
 
 
 def join_lines(parts: list[str]) -> str:
@@ -105,7 +73,7 @@ def parse_tags(text: str) -> tuple[str, list[EffectTarget]]:
     clean = TAG_RE.sub(" ", text)
     clean = re.sub(r"\s+([.,;:])", r"\1", clean)
     clean = normalise_space(clean).strip()
-    targets: list[EffectTarget] = [t for t in _TARGET_ORDER if t in found]  # type: ignore[misc]
+    targets: list[EffectTarget] = [t for t in _TARGET_ORDER if t in found]
     return clean, targets
 
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fhs_nlp.datamodel.document import Document, Table, TableCell
 from fhs_nlp.datamodel.records import ExtractionWarning
 from fhs_nlp.datamodel.vocabulary import area_by_name, group_by_name
+from fhs_nlp.errors import W_AREA_CELL_UNKNOWN, W_VILJERIKTNING_TABLE_UNREAD
 from fhs_nlp.extract.table_roles import compact
-from fhs_nlp.extract.text import Line, is_bullet, join_lines, split_lines, strip_bullet
-from fhs_nlp.ingest.document import Document, Table, TableCell
+from fhs_nlp.extract.text import is_bullet, join_lines, strip_bullet
+from fhs_nlp.lines import Line, split_lines
 
 if TYPE_CHECKING:
     from fhs_nlp.extract.viljeriktningar import AreaRow
@@ -64,9 +66,9 @@ def _statements(cell: TableCell, source_format: str) -> list[str]:
               if p.strip()]
     if source_format == "docx":
         return joined
-    from fhs_nlp.extract.viljeriktningar import _split_html_bullets
+    from fhs_nlp.extract.viljeriktningar import split_html_bullets
 
-    return [text for p in joined for text, _, _ in _split_html_bullets(p, 0)]
+    return [text for p in joined for text, _, _ in split_html_bullets(p, 0)]
 
 
 def _locate(doc: Document, text: str, cursor: int) -> tuple[int, int, int]:
@@ -129,7 +131,7 @@ def rows_from_cells(doc: Document) -> tuple[list[AreaRow], list[ExtractionWarnin
                     lines = split_lines(doc.text[a_start:a_end], doc.line_of(a_start), a_start)
                     if area is None:
                         warnings.append(ExtractionWarning(
-                            code="W204",
+                            code=W_AREA_CELL_UNKNOWN,
                             message=f"the Område cell '{area_text}' names no known "
                             "insatsområde; its viljeriktningar are not read",
                             provenance=doc.provenance(a_start, a_end),
@@ -166,7 +168,7 @@ def unread_table_warning(doc: Document) -> ExtractionWarning:
     where = f" on page {page.number}" if page is not None and doc.has_page_numbers else ""
     start = page.char_start if page is not None else 0
     return ExtractionWarning(
-        code="W205",
+        code=W_VILJERIKTNING_TABLE_UNREAD,
         message=f"a viljeriktning table stands{where}, but none of its rows could be read "
         "(no Område cell names a known insatsområde?); check the table",
         provenance=doc.provenance(start, start + 1),

@@ -19,12 +19,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.datamodel.records import ExtractionWarning, Insatsomrade, Viljeriktning
 from fhs_nlp.datamodel.vocabulary import AREAS, Area, area_by_name, group_by_name
+from fhs_nlp.errors import (
+    W_AREA_WITHOUT_VILJERIKTNINGAR,
+    W_VILJERIKTNING_DIFFERS,
+    W_VILJERIKTNINGAR_WITHOUT_AREA,
+)
 from fhs_nlp.extract.linking import link_statements
-from fhs_nlp.extract.text import Line, is_bullet, join_lines, split_lines, strip_bullet
+from fhs_nlp.extract.text import is_bullet, join_lines, strip_bullet
 from fhs_nlp.extract.viljeriktning_cells import rows_from_cells, unread_table_warning
-from fhs_nlp.ingest.document import Document
+from fhs_nlp.lines import Line, split_lines
 
 _UL_RE = re.compile(r"<ul\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?(?:ul|li|p|br)\b[^>]*>", re.IGNORECASE)
@@ -118,7 +124,7 @@ def extract_viljeriktningar(doc: Document) -> ViljeriktningExtraction:
         if not row.bullets:
             warnings.append(
                 ExtractionWarning(
-                    code="W201",
+                    code=W_AREA_WITHOUT_VILJERIKTNINGAR,
                     message=f"insatsområde '{row.area_in_source}' has no viljeriktningar "
                     "that could be read",
                     provenance=doc.provenance(row.lines[0].start, row.lines[-1].end),
@@ -142,7 +148,7 @@ def extract_viljeriktningar(doc: Document) -> ViljeriktningExtraction:
 def link_versions(statements: list[Viljeriktning]) -> list[ExtractionWarning]:
     """Link the wordings of the same statement across documents (in place)."""
     return link_statements(
-        statements, text_of=lambda s: s.text, min_similarity=60, code="W202",
+        statements, text_of=lambda s: s.text, min_similarity=60, code=W_VILJERIKTNING_DIFFERS,
         what="viljeriktning",
     )
 
@@ -168,7 +174,7 @@ def _find_rows(doc: Document, lines: list[Line]) -> tuple[list[AreaRow], list[Ex
             elif row is None:
                 warnings.append(
                     ExtractionWarning(
-                        code="W203",
+                        code=W_VILJERIKTNINGAR_WITHOUT_AREA,
                         message="a list that looks like viljeriktningar has no insatsområde "
                         "name before it",
                         provenance=doc.provenance(line.start, line.end),
@@ -279,7 +285,7 @@ def _read_html_row(
     if area is None:
         return None, group
     body_start = match.end()
-    bullets = _split_html_bullets(line.text, body_start)
+    bullets = split_html_bullets(line.text, body_start)
     row = AreaRow(
         area=area,
         area_in_source=area_in_source,
@@ -291,7 +297,7 @@ def _read_html_row(
     return row, group
 
 
-def _split_html_bullets(text: str, start: int) -> list[tuple[str, int, int]]:
+def split_html_bullets(text: str, start: int) -> list[tuple[str, int, int]]:
     """Bullets of an HTML list fragment, as (text, start, end) offsets into ``text``."""
     body = text[start:]
     if _LI_RE.search(body):

@@ -25,11 +25,11 @@ from fhs_nlp.index.entries import ENTRIES_VERSION, ENTRY_KINDS, reference_entrie
 from fhs_nlp.index.faiss_index import (
     APPROXIMATE_FROM,
     ReferenceIndex,
-    _index_params,
-    _make_faiss,
+    faiss_params,
+    make_faiss,
 )
-from fhs_nlp.index.folder import INDEX_SCHEMA_VERSION, _model_spec, _write_folder
-from fhs_nlp.index.sources import _corpus_files, bundled_corpus, corpus_hash, reference_records
+from fhs_nlp.index.folder import INDEX_SCHEMA_VERSION, model_spec, write_folder
+from fhs_nlp.index.sources import bundled_corpus, corpus_files, corpus_hash, reference_records
 
 #: The embedder side the reference texts are embedded with; drafts use the other one.
 ENTRY_SIDE = "passage"
@@ -98,7 +98,7 @@ def build_index(
             "source": "bundled" if bundled else "paths",
             "paths": [_display_path(p) for p in paths],
             "hash": corpus_hash(paths),
-            "files": [f.name for f in _corpus_files(paths)],
+            "files": [f.name for f in corpus_files(paths)],
         }
     else:
         corpus_info = {"source": "records", "paths": [], "hash": None, "files": []}
@@ -136,7 +136,7 @@ def build_index(
             f"{vectors.shape[1]}"
         )
     embedded = time.perf_counter()
-    index = _make_faiss(vectors)
+    index = make_faiss(vectors)
     finished = time.perf_counter()
     counts = dict.fromkeys(ENTRY_KINDS, 0)
     for entry in entries:
@@ -145,14 +145,14 @@ def build_index(
         "schema_version": INDEX_SCHEMA_VERSION,
         "entries_version": ENTRIES_VERSION,
         "embedder": embedder.name,
-        "embedder_spec": _model_spec(embedder),
+        "embedder_spec": model_spec(embedder),
         "dim": int(vectors.shape[1]),
         "entry_side": ENTRY_SIDE,
         "query_side": QUERY_SIDE,
         "n_entries": len(entries),
         "counts": counts,
         "index_type": type(index).__name__,
-        "index_params": _index_params(index),
+        "index_params": faiss_params(index),
         "approximate_from": APPROXIMATE_FROM,
         "corpus_hash": corpus_info["hash"],
         "corpus": corpus_info,
@@ -170,14 +170,14 @@ def build_index(
     manifest["build_seconds"] = round(time.perf_counter() - started, 3)
     result = ReferenceIndex(entries, vectors, manifest, None, index)
     if out_dir is not None:
-        _write_folder(Path(out_dir), index, entries, manifest)
+        write_folder(Path(out_dir), index, entries, manifest)
         result.path = Path(out_dir)
     return result
 
 
 #: The code that decides what is indexed: readers, extractors, record types, this module.
 _CODE = ("ingest", "extract", "index/entries.py", "index/sources.py", "datamodel/records.py",
-         "datamodel/vocabulary.py")
+         "datamodel/vocabulary.py", "datamodel/document.py", "lines.py")
 
 
 def _code_hash() -> str:

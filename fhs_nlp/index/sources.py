@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fhs_nlp.datamodel.records import Record
+from fhs_nlp.hashing import sha256_file
 from fhs_nlp.settings import CORPUS_DIR
 
 
@@ -20,7 +21,7 @@ def bundled_corpus() -> list[Path]:
     return [CORPUS_DIR / "texts"]
 
 
-def _corpus_files(paths: Sequence[Path]) -> list[Path]:
+def corpus_files(paths: Sequence[Path]) -> list[Path]:
     from fhs_nlp.ingest import discover_inputs
 
     files, errors = discover_inputs(Path(p) for p in paths)
@@ -29,18 +30,10 @@ def _corpus_files(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def corpus_hash(paths: Sequence[Path]) -> str:
     """sha256 over the sorted sha256 of every corpus file: where the files lie and what
     they are called does not matter, their content does."""
-    digests = sorted(_file_sha256(f) for f in _corpus_files(paths))
+    digests = sorted(sha256_file(f) for f in corpus_files(paths))
     return "sha256:" + hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
@@ -55,5 +48,5 @@ def reference_records(paths: Sequence[Path] | None = None) -> dict[str, list[Rec
 
     paths = bundled_corpus() if paths is None else paths
     stages = tuple((name, stage) for name, stage in STAGES if name != "decisions")
-    result = extract_paths(_corpus_files(paths), strict=True, stages=stages)
+    result = extract_paths(corpus_files(paths), strict=True, stages=stages)
     return {kind: records for kind, records in result.records.items() if records}

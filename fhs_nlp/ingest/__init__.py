@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from fhs_nlp.datamodel.document import Document
 from fhs_nlp.errors import (
     InputError,
     MissingPathError,
     NoSupportedFilesError,
     UnsupportedFormatError,
 )
-from fhs_nlp.ingest.document import Document, Page, Table, TableCell, build_document
+from fhs_nlp.ingest.document import build_document
 from fhs_nlp.ingest.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -28,10 +29,6 @@ from fhs_nlp.ingest.limits import (
 )
 
 __all__ = [
-    "Document",
-    "Page",
-    "Table",
-    "TableCell",
     "build_document",
     "discover_inputs",
     "read_document",

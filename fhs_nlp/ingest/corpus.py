@@ -7,12 +7,12 @@ or else by its file name.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from fhs_nlp.hashing import sha256_bytes
 from fhs_nlp.settings import CORPUS_DIR  # noqa: F401 - re-exported: where the corpus is
 
 
@@ -58,7 +58,7 @@ def corpus_entry_for(path: Path, data: bytes | None = None) -> CorpusEntry | Non
     if not entries:
         return None
     if data is not None:
-        digest = hashlib.sha256(data).hexdigest()
+        digest = sha256_bytes(data)
         for entry in entries:
             if entry.sha256 == digest:
                 return entry

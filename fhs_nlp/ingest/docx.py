@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fhs_nlp.datamodel.document import Document, Table, TableCell
 from fhs_nlp.errors import CorruptDocumentError, EmptyDocumentError, EncryptedDocumentError
-from fhs_nlp.ingest.document import Document, Table, TableCell, build_document
+from fhs_nlp.ingest.document import build_document
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

@@ -169,7 +169,7 @@ def check_text_file(path: Path, limits: Limits) -> None:
 
 
 def check_document(doc: Any, limits: Limits) -> None:
-    """Pages and characters of a read :class:`~fhs_nlp.ingest.document.Document`."""
+    """Pages and characters of a read :class:`~fhs_nlp.datamodel.document.Document`."""
     if doc.has_page_numbers and len(doc.pages) > limits.max_pages:
         raise too_many_pages(len(doc.pages), limits, doc.source_path)
     if len(doc.text) > limits.max_chars:

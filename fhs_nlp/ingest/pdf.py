@@ -34,13 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fhs_nlp.datamodel.document import Document, Table, TableCell
 from fhs_nlp.errors import (
     CorruptDocumentError,
     EmptyDocumentError,
     EncryptedDocumentError,
     NoTextLayerError,
 )
-from fhs_nlp.ingest.document import Document, Table, TableCell, build_document
+from fhs_nlp.ingest.document import build_document
 from fhs_nlp.ingest.pdf_borderless import find_borderless_tables
 
 Char = dict[str, Any]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fhs_nlp.datamodel.document import PAGE_BREAK, Document
 from fhs_nlp.errors import CorruptDocumentError, EmptyDocumentError
-from fhs_nlp.ingest.document import PAGE_BREAK, Document, build_document
+from fhs_nlp.ingest.document import build_document
 
 
 def read_text(path: Path, doc_id: str) -> Document:

@@ -37,517 +37,60 @@ drafts) without loading spaCy, which costs about 4 s per process;
 
 Every passage keeps its character span in :attr:`Document.text`, its lines and its
 page, so evidence can be traced back to the source.
+
+The block and unit rules are in :mod:`~fhs_nlp.segment.text_blocks`, the sentence
+splitter and the windows in :mod:`~fhs_nlp.segment.sentence_windows`; this module puts
+them together and makes the :class:`~fhs_nlp.datamodel.passages.Passage` records.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Literal
 
+from fhs_nlp.datamodel.document import Document
+from fhs_nlp.datamodel.passages import Passage
 from fhs_nlp.extract.text import join_lines
-from fhs_nlp.ingest.document import Document
-
-__all__ = ["Passage", "PassageKind", "group_lists", "sentence_spans", "split_passages"]
-
-PassageKind = Literal["heading", "paragraph", "list_item", "list", "window"]
-
-
-@dataclass(frozen=True)
-class Passage:
-    """One unit of a draft that gets scored, with where it stands in the document."""
-
-    index: int
-    """0-based position in the document's passage list."""
-    text: str
-    """Whitespace-normalised text, wrapped lines joined, list markers and Markdown removed."""
-    kind: str
-    """"heading", "paragraph", "list_item", "window" (part of a long paragraph), or
-    "list" (list items joined under their heading or lead-in, :func:`group_lists`)."""
-    heading: str | None
-    """The nearest heading above the passage (for a Markdown heading: its parent)."""
-    page: int | None
-    """1-based page of the passage start; None where the document has no pages."""
-    char_start: int
-    char_end: int
-    line_start: int
-    line_end: int
-
-    @property
-    def n_words(self) -> int:
-        return len(self.text.split())
-
-    def where(self) -> str:
-        """"p. 3, lines 40-44" or "lines 40-44", for a reviewer."""
-        lines = (
-            f"line {self.line_start}"
-            if self.line_start == self.line_end
-            else f"lines {self.line_start}-{self.line_end}"
-        )
-        return f"p. {self.page}, {lines}" if self.page is not None else lines
-
-
-# --------------------------------------------------------------------------- patterns
-
-_LIST_MARKER = re.compile(
-    r"^[ \t]*(?:[•▪●◦■·\uf0b7\-–—*+]|\(?\d{1,2}[.)]|\(?[a-zåäö][.)])[ \t]+(?=\S)"
+from fhs_nlp.segment.sentence_windows import (
+    SentenceSplitter,
+    count_words,
+    sentence_spans,
+    spacy_sentence_spans,
+    word_windows,
 )
-_NUMBER_MARKER = re.compile(r"^[ \t]*\(?\d{1,2}[.)][ \t]+")
-_MD_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-_MD_RULE = re.compile(r"^[ \t]*(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_MD_TABLE_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|?)+[ \t]*$")
-_FINAL_PUNCT = (".", ":", ";", ",", "!", "?", "…")
-_HAS_WORD = re.compile(r"\w")
-_HEADING_MAX_WORDS = 12
-#: A line break is typed (a new paragraph) if the next word would have fitted within
-#: this share of the wrap width (in characters; proportional fonts vary a little).
-_FIT = 0.9
-#: A heading followed by text on the next line is at most this share of the wrap width.
-_HEADING_WIDTH = 0.75
-#: A plain-text table row, as PDF and text renderings of a table write it: "a | b | c".
-_PIPE_ROW = re.compile(r"\S[ \t]+\|[ \t]+\S")
-
-#: Abbreviations whose full stop never ends a sentence.
-_ABBREVIATIONS = frozenset(
-    {
-        "t.ex", "bl.a", "resp", "inkl", "exkl", "ca", "jfr", "s.k", "dvs", "d.v.s",
-        "fr.o.m", "t.o.m", "p.g.a", "pga", "enl", "kl", "nr", "tel", "st", "kap", "f.d",
-        "ev", "mkr", "milj", "tkr", "o", "obs", "s", "f", "ff", "prof", "dr", "m.a.o",
-        "t.ex.", "e.d", "jmf", "förf", "avd", "bilr", "fig", "tab", "vol", "s.a.s",
-    }
-)  # fmt: skip
-#: Abbreviations that also end a sentence when a capitalised word follows.
-_END_ABBREVIATIONS = frozenset({"osv", "o.s.v", "etc", "m.m", "m.fl", "mfl", "o.dyl"})
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»')\]]*(?=\s+[\"“”«(\[•\-–]?[A-ZÅÄÖÉÜ0-9])")
-
-_MD_INLINE = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: keep the text
-    (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
-    (re.compile(r"__(.+?)__"), r"\1"),
-    (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)"), r"\1"),
-    (re.compile(r"`([^`]*)`"), r"\1"),
+from fhs_nlp.segment.text_blocks import (
+    HAS_WORD,
+    LIST_MARKER,
+    MD_HEADING,
+    NUMBER_MARKER,
+    Unit,
+    block_units,
+    clean_text,
+    is_heading_text,
+    join_across_pages,
+    split_blocks,
+    table_row_ends,
+    wrap_width,
 )
 
-
-# --------------------------------------------------------------------------- lines
-
-
-@dataclass
-class _Line:
-    start: int
-    end: int  # exclusive, trailing whitespace excluded
-    text: str  # as in the document, not stripped
-    after_break: bool = False  # the first line after a page break
-
-    @property
-    def stripped(self) -> str:
-        return self.text.strip()
-
-    @property
-    def content_start(self) -> int:
-        return self.start + len(self.text) - len(self.text.lstrip())
-
-
-def _lines(text: str) -> list[_Line | None]:
-    """Lines of ``text``, with ``None`` for a blank line or a page break (a block end).
-
-    A form feed anywhere on a line ends the block before it; the text after it starts a
-    new one (pdftotext writes the form feed at the start of the next page's first line).
-    """
-    out: list[_Line | None] = []
-    pos = 0
-    after_break = False
-    for raw in text.split("\n"):
-        pieces = raw.split("\f")
-        offset = pos
-        for i, piece in enumerate(pieces):
-            if i:
-                out.append(None)
-                after_break = True
-            if piece.strip():
-                content = piece.rstrip()
-                out.append(_Line(offset, offset + len(content), content, after_break))
-                after_break = False
-            elif len(pieces) == 1:
-                out.append(None)
-            offset += len(piece) + 1
-        pos += len(raw) + 1
-    return out
-
-
-def _blocks(text: str) -> list[list[_Line]]:
-    blocks: list[list[_Line]] = []
-    current: list[_Line] = []
-    for line in _lines(text):
-        if line is None:
-            if current:
-                blocks.append(current)
-                current = []
-        else:
-            current.append(line)
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-# --------------------------------------------------------------------------- units
-
-
-@dataclass
-class _Unit:
-    kind: str  # heading | paragraph | list_item
-    lines: list[_Line]
-    level: int | None = None  # Markdown heading level
-    table_row: bool = False  # a table row: cells joined with " | "
-    cells: list[str] | None = None  # the row's cell texts (Word and PDF tables)
-    ends_block: bool = False  # a one-line unit that is the last of its block
-
-    @property
-    def start(self) -> int:
-        return self.lines[0].content_start
-
-    @property
-    def end(self) -> int:
-        return self.lines[-1].end
-
-
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def _is_heading_text(text: str, *, markdown: bool = False) -> bool:
-    text = _clean(text, markdown=markdown)
-    return (
-        bool(text)
-        and len(sentence_spans(text)) == 1
-        and _words(text) <= _HEADING_MAX_WORDS
-        and not text.endswith(_FINAL_PUNCT)
-        and not text.endswith("-")
-        and bool(re.search(r"[A-Za-zÅÄÖåäöÉéÜü]", text))
-        and not text[0].islower()
-    )
-
-
-def _wrap_width(blocks: list[list[_Line]]) -> int:
-    """The width (in characters) at which the document's running text wraps.
-
-    The 90th percentile of the lengths of lines with five or more words: a proportional
-    font wraps at slightly different counts, and headings and last lines are shorter.
-    """
-    lengths = sorted(len(line.stripped) for block in blocks for line in block
-                     if len(line.stripped.split()) >= 5)
-    if not lengths:
-        return 80
-    return max(20, lengths[min(len(lengths) - 1, int(0.9 * len(lengths)))])
-
-
-def _starts_new(line: _Line) -> bool:
-    first = line.stripped[:1]
-    return first.isupper() or first.isdigit() or first in "\"“”«(•▪●–-*#|"
-
-
-def _hard_break(previous: _Line, line: _Line, width: int) -> bool:
-    """Does a new paragraph start at ``line``, inside a block without blank lines?
-
-    Yes where the line before ends a sentence, this one starts with a capital, and the
-    first word of this line would clearly have fitted on the line before: the break
-    was typed, not made by wrapping. (PDF readers do not always leave a blank line
-    between paragraphs.)
-    """
-    if not _ends_sentence(previous) or not _starts_new(line):
-        return False
-    first_word = line.stripped.split()[0]
-    return len(previous.stripped) + 1 + len(first_word) < _FIT * width
-
-
-def _heading_line(
-    line: _Line,
-    previous: _Line | None,
-    following: _Line | None,
-    *,
-    width: int,
-    markdown: bool,
-    after_break: bool,
-) -> bool:
-    """A short line standing on its own between a finished sentence and a new start.
-
-    ``after_break``: the unit before ended cleanly (a heading or a table row), so this
-    line starts fresh even though the line before has no full stop.
-    """
-    text = _NUMBER_MARKER.sub("", line.text, count=1)
-    if not _is_heading_text(text, markdown=markdown):
-        return False
-    if previous is not None and not (after_break or _ends_sentence(previous)):
-        return False
-    if following is None:
-        return True
-    if not _starts_new(following) or len(line.stripped) > _HEADING_WIDTH * width:
-        return False
-    # a numbered line before another numbered line is a list, not a heading
-    return not (_NUMBER_MARKER.match(line.text) and _NUMBER_MARKER.match(following.text))
-
-
-def _title_block(block: list[_Line], *, markdown: bool) -> bool:
-    """A block of two or three lines that together read as one heading: a title wrapped
-    over lines ("Budget och ekonomisk plan 2027–2029 – Medicinsk" + "service")."""
-    if not 2 <= len(block) <= 3:
-        return False
-    for line in block:
-        if _LIST_MARKER.match(line.text) or _PIPE_ROW.search(line.text):
-            return False
-        if markdown and (_MD_HEADING.match(line.text) or line.text.lstrip().startswith("|")):
-            return False
-    return _is_heading_text(join_lines([line.text for line in block]), markdown=markdown)
-
-
-def _block_units(block: list[_Line], *, markdown: bool, width: int) -> list[_Unit]:
-    """Headings, paragraphs and list items of one block (a run of lines without a blank)."""
-    units: list[_Unit] = []
-    current: _Unit | None = None  # the paragraph or list item being built
-    if _title_block(block, markdown=markdown):
-        return [_Unit("heading", block)]
-
-    for i, line in enumerate(block):
-        text = line.text
-        previous = block[i - 1] if i else None
-        following = block[i + 1] if i + 1 < len(block) else None
-        if markdown:
-            heading = _MD_HEADING.match(text)
-            if heading:
-                current = None
-                units.append(_Unit("heading", [line], level=len(heading.group(1))))
-                continue
-            if _MD_RULE.match(text):
-                current = None
-                continue
-            if text.lstrip().startswith("|"):
-                current = None
-                if not _MD_TABLE_RULE.match(text):
-                    units.append(_Unit("paragraph", [line], table_row=True))
-                continue
-        if _PIPE_ROW.search(text) and not _LIST_MARKER.match(text):
-            current = None
-            units.append(_Unit("paragraph", [line], table_row=True))
-            continue
-        marker = _LIST_MARKER.match(text)
-        numbered = bool(_NUMBER_MARKER.match(text))
-        last = units[-1] if units else None
-        clean_break = last is not None and current is None and (
-            last.kind == "heading" or last.table_row
-        )
-        if (
-            (not marker or (numbered and following is not None))
-            and _heading_line(line, previous, following, width=width, markdown=markdown,
-                              after_break=clean_break)
-        ):
-            current = None
-            if (  # the second line of a title too long for one line
-                last is not None
-                and last.kind == "heading"
-                and last.level is None
-                and len(last.lines) == 1
-                and last.lines[-1] is previous
-                and len(previous.stripped) > 0.5 * width
-                and not numbered
-                and not _NUMBER_MARKER.match(previous.text)
-            ):
-                last.lines.append(line)
-            else:
-                units.append(_Unit("heading", [line]))
-            continue
-        if marker:
-            current = _Unit("list_item", [line])
-            units.append(current)
-        elif current is not None and not (
-            previous is not None and _hard_break(previous, line, width)
-        ):
-            current.lines.append(line)
-        else:
-            current = _Unit("paragraph", [line])
-            units.append(current)
-    if units and len(units[-1].lines) == 1 and units[-1].lines[0] is block[-1]:
-        units[-1].ends_block = True
-    return units
-
-
-def _table_rows(doc: Document) -> dict[int, int]:
-    """Table rows (Word and PDF tables) as {start: end} offsets in ``doc.text``.
-
-    The readers linearise a table one cell per block; finding each cell's text in its
-    page, in order, tells which blocks make up a row, so the row becomes one paragraph.
-    A cell the reader rebuilt differently (rotated text) is simply not found; a row with
-    no cell found is judged block by block like any other text.
-    """
-    rows: dict[int, int] = {}
-    for page in doc.pages:
-        cursor = page.char_start
-        for table in page.tables:
-            for row in table.rows:
-                first: int | None = None
-                last = 0
-                for cell in row:
-                    probe = cell.text.strip()
-                    if not probe:
-                        continue
-                    # the cell's text as a whole block, not a word inside a paragraph
-                    pattern = re.compile(r"(?m)^[ \t]*" + re.escape(probe) + r"[ \t]*$")
-                    found = pattern.search(doc.text, cursor, page.char_end)
-                    if found:
-                        start = found.start() + len(found.group()) - len(found.group().lstrip())
-                        first = start if first is None else first
-                        last = cursor = start + len(probe)
-                if first is not None:
-                    rows[first] = last
-    return rows
-
-
-def _ends_sentence(line: _Line) -> bool:
-    return line.stripped.rstrip("\"”’»)]").endswith((".", "!", "?", ":", "…"))
-
-
-def _join_across_pages(blocks: list[list[_Line]]) -> list[list[_Line]]:
-    """Join a paragraph cut by a page break: no full stop before, lower case after."""
-    out: list[list[_Line]] = []
-    for block in blocks:
-        first = block[0]
-        if (
-            out
-            and first.after_break
-            and first.stripped[:1].islower()
-            and not _LIST_MARKER.match(first.text)
-            and not _ends_sentence(out[-1][-1])
-        ):
-            out[-1] = out[-1] + block
-        else:
-            out.append(block)
-    return out
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences of one paragraph as (start, end) offsets into ``text``, trimmed.
-
-    A sentence ends at ".", "!", "?" or "…" (and any closing quote or bracket) before
-    white space and a capital letter or a digit, unless the word before the stop is an
-    abbreviation ("t.ex.", "bl.a.", "kl.") or a single initial ("A. Svensson").
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        word_start = max(text.rfind(" ", 0, match.start()), text.rfind("\n", 0, match.start()))
-        word = text[word_start + 1 : match.start()].lower().lstrip("(\"“")
-        if match.group().startswith("."):
-            nxt = text[match.end() :].lstrip()[:1]
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-            if word in _END_ABBREVIATIONS and not nxt.isupper():
-                continue
-        spans.append((start, match.end()))
-        start = match.end()
-    spans.append((start, len(text)))
-    out = []
-    for a, b in spans:
-        chunk = text[a:b]
-        if chunk.strip():
-            a2 = a + len(chunk) - len(chunk.lstrip())
-            out.append((a2, a2 + len(chunk.strip())))
-    return out
-
-
-def _spacy_sentence_spans(text: str) -> list[tuple[int, int]]:
-    from fhs_nlp.segment.nlp import sentences
-
-    return [(a, b) for a, b, _ in sentences(text)]
-
-
-SentenceSplitter = Callable[[str], list[tuple[int, int]]]
-
-
-def _word_pieces(text: str, start: int, end: int, size: int) -> list[tuple[int, int, int]]:
-    """Cut text[start:end] into runs of about ``size`` words: (start, end, words)."""
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
-    n_pieces = max(1, -(-len(words) // max(1, size)))
-    per = -(-len(words) // n_pieces)
-    return [
-        (words[i][0], words[min(i + per, len(words)) - 1][1], min(per, len(words) - i))
-        for i in range(0, len(words), per)
-    ]
-
-
-def _windows(
-    text: str,
-    spans: list[tuple[int, int]],
-    window_words: int,
-    overlap_words: int,
-) -> list[tuple[int, int]]:
-    """Overlapping windows of whole sentences over ``text``, as (start, end) offsets.
-
-    Each window takes sentences while it stays within ``window_words``; the next window
-    starts at the sentence that makes the overlap closest to ``overlap_words`` while
-    leaving room for at least one new sentence. A sentence longer than a window is cut
-    into runs of words first, so run-on text (a linearised table) is windowed too.
-    """
-    units: list[tuple[int, int, int]] = []
-    for a, b in spans:
-        n = _words(text[a:b])
-        if n > window_words:
-            units.extend(_word_pieces(text, a, b, max(1, overlap_words or window_words)))
-        else:
-            units.append((a, b, n))
-    words = [u[2] for u in units]
-    windows: list[tuple[int, int]] = []
-    i = 0
-    while i < len(units):
-        j, total = i, 0
-        while j < len(units) and (j == i or total + words[j] <= window_words):
-            total += words[j]
-            j += 1
-        windows.append((units[i][0], units[j - 1][1]))
-        if j >= len(units):
-            break
-        best, best_gap = j, float(overlap_words)  # no overlap, unless a start fits better
-        overlap = 0
-        for k in range(j - 1, i, -1):
-            overlap += words[k]
-            if overlap + words[j] > window_words:
-                break
-            gap = abs(overlap - overlap_words)
-            if gap < best_gap:
-                best, best_gap = k, gap
-            elif overlap > overlap_words:
-                break
-        i = best
-    return windows
+__all__ = ["group_lists", "split_passages"]
 
 
 # --------------------------------------------------------------------------- main
 
 
-def _clean(text: str, *, markdown: bool) -> str:
-    if markdown:
-        for pattern, repl in _MD_INLINE:
-            text = pattern.sub(repl, text)
-        text = re.sub(r"(?m)^[ \t]*>[ \t]?", "", text)
-    return " ".join(text.split())
-
-
-def _unit_text(unit: _Unit, *, markdown: bool) -> str:
+def _unit_text(unit: Unit, *, markdown: bool) -> str:
     parts = [line.text for line in unit.lines]
     if unit.kind == "heading" and unit.level is not None:
-        match = _MD_HEADING.match(parts[0])
+        match = MD_HEADING.match(parts[0])
         parts = [match.group(2) if match else parts[0]]
     elif unit.kind == "list_item":
-        parts[0] = _LIST_MARKER.sub("", parts[0], count=1)
+        parts[0] = LIST_MARKER.sub("", parts[0], count=1)
     elif unit.cells is not None:
         parts = [" | ".join(c for c in unit.cells if c)]
     elif unit.table_row:
         cells = [c.strip() for c in parts[0].strip().strip("|").split("|")]
         parts = [" | ".join(c for c in cells if c)]
-    return _clean(join_lines(parts), markdown=markdown)
+    return clean_text(join_lines(parts), markdown=markdown)
 
 
 def split_passages(
@@ -574,27 +117,27 @@ def split_passages(
             f"got {overlap_words}"
         )
     split: SentenceSplitter = (
-        _spacy_sentence_spans if sentence_splitter == "spacy" else sentence_spans
+        spacy_sentence_spans if sentence_splitter == "spacy" else sentence_spans
     )
     markdown = doc.source_path.suffix.lower() in {".md", ".markdown"}
-    rows = _table_rows(doc) if any(p.tables for p in doc.pages) else {}
-    blocks = _join_across_pages(_blocks(doc.text))
-    width = _wrap_width(blocks)
+    rows = table_row_ends(doc) if any(p.tables for p in doc.pages) else {}
+    blocks = join_across_pages(split_blocks(doc.text))
+    width = wrap_width(blocks)
 
-    units: list[_Unit] = []
+    units: list[Unit] = []
     i = 0
     while i < len(blocks):
         block = blocks[i]
         row_end = rows.get(block[0].content_start)
         if row_end is None:
-            units.extend(_block_units(block, markdown=markdown, width=width))
+            units.extend(block_units(block, markdown=markdown, width=width))
         else:  # one table row: its cells are the blocks up to the row's end
             cells = [block]
             while i + 1 < len(blocks) and blocks[i + 1][0].content_start < row_end:
                 i += 1
                 cells.append(blocks[i])
             units.append(
-                _Unit(
+                Unit(
                     "paragraph",
                     [line for cell in cells for line in cell],
                     table_row=True,
@@ -608,7 +151,7 @@ def split_passages(
     stack: list[tuple[int, str]] = []  # (level, text) of the headings above
     for unit in units:
         text = _unit_text(unit, markdown=markdown)
-        if not _HAS_WORD.search(text):
+        if not HAS_WORD.search(text):
             continue
         if unit.kind == "heading":
             if unit.level is not None:  # Markdown: the parent heading, by level
@@ -626,37 +169,37 @@ def split_passages(
             stack.append((level, text))
             continue
         heading = stack[-1][1] if stack else None
-        if _words(text) <= max_words:
+        if count_words(text) <= max_words:
             passages.append(_passage(doc, len(passages), text, unit.kind, heading, unit.start,
                                      unit.end))
             continue
         raw = doc.text[unit.start : unit.end]
         if unit.kind == "list_item":  # the marker is not part of any sentence
-            marker = _LIST_MARKER.match(raw)
+            marker = LIST_MARKER.match(raw)
             skip = marker.end() if marker else 0
         else:
             skip = 0
         body = raw[skip:]
         spans = split(body)
-        for a, b in _windows(body, spans, window_words, overlap_words):
-            piece = _clean(join_lines(body[a:b].replace("\f", "\n").split("\n")),
+        for a, b in word_windows(body, spans, window_words, overlap_words):
+            piece = clean_text(join_lines(body[a:b].replace("\f", "\n").split("\n")),
                            markdown=markdown)
-            if _HAS_WORD.search(piece):
+            if HAS_WORD.search(piece):
                 start = unit.start + skip + a
                 passages.append(_passage(doc, len(passages), piece, "window", heading, start,
                                          unit.start + skip + b))
     return passages
 
 
-def _numbered_headings(units: list[_Unit], *, markdown: bool) -> None:
+def _numbered_headings(units: list[Unit], *, markdown: bool) -> None:
     """A numbered line that ends its block ("3. Samverkan") is a numbered heading, unless
     the units around it are numbered list items (a list with blank lines between)."""
 
-    def numbered_item(unit: _Unit | None) -> bool:
+    def numbered_item(unit: Unit | None) -> bool:
         return (
             unit is not None
             and unit.kind == "list_item"
-            and bool(_NUMBER_MARKER.match(unit.lines[0].text))
+            and bool(NUMBER_MARKER.match(unit.lines[0].text))
         )
 
     for i, unit in enumerate(units):
@@ -668,7 +211,7 @@ def _numbered_headings(units: list[_Unit], *, markdown: bool) -> None:
             nxt is not None
             and not numbered_item(nxt)
             and not numbered_item(prev)
-            and _is_heading_text(_NUMBER_MARKER.sub("", unit.lines[0].text), markdown=markdown)
+            and is_heading_text(NUMBER_MARKER.sub("", unit.lines[0].text), markdown=markdown)
         ):
             unit.kind = "heading"
 

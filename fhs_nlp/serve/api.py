@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from fhs_nlp.datamodel.alignment import AlignmentReport, PassageResult
-from fhs_nlp.diff.plans import PlanDiff
+from fhs_nlp.datamodel.plan_diff import PlanDiff
 from fhs_nlp.errors import FhsError
 from fhs_nlp.serve.history import RunKind, RunMeta
 from fhs_nlp.serve.jobs import JobError, JobView, error_of
@@ -174,6 +174,7 @@ async def plan_diff(request: Request, run_id: str) -> object:
 async def download(request: Request, run_id: str, fmt: Format) -> Response:
     from fhs_nlp.report import alignment as alignment_report
     from fhs_nlp.report import diff as diff_report
+    from fhs_nlp.report import diff_html
 
     history = request.app.state.history
     try:
@@ -187,7 +188,7 @@ async def download(request: Request, run_id: str, fmt: Format) -> Response:
         else:
             plan = history.diff(run_id)
             text = {"json": diff_report.render_json, "md": diff_report.render_markdown,
-                    "html": diff_report.render_html}[fmt](plan)
+                    "html": diff_html.render_html}[fmt](plan)
             name = f"{_stem(meta.files[0])}__{_stem(meta.files[1])}.diff.{fmt}"
     except KeyError:
         return _not_found(f"run {run_id}")

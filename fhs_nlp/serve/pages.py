@@ -67,20 +67,15 @@ async def run_page(request: Request, run_id: str) -> HTMLResponse:
 
 
 def _diff_page(request: Request, meta, report) -> HTMLResponse:
-    from fhs_nlp.diff.plans import CHANGE_TYPES
-    from fhs_nlp.report.diff import (
-        CHANGE_HEADS,
-        CHANGE_LABELS,
-        LISTED,
-        _identical_text,
-        _item_html,
-    )
+    from fhs_nlp.datamodel.plan_diff import CHANGE_TYPES
+    from fhs_nlp.report.diff import CHANGE_HEADS, CHANGE_LABELS, LISTED, identical_text
+    from fhs_nlp.report.diff_html import item_html
 
     lists = [(c, report.of_type(c)) for c in LISTED]
     return _page(request, "diff.html", meta=meta, report=report, s=report.summary,
                  change_types=CHANGE_TYPES, labels=CHANGE_LABELS, heads=CHANGE_HEADS,
-                 lists=[(c, items) for c, items in lists if items], item_html=_item_html,
-                 identical=_identical_text(report), nav="compare")
+                 lists=[(c, items) for c, items in lists if items], item_html=item_html,
+                 identical=identical_text(report), nav="compare")
 
 
 @router.post("/runs/{run_id}/delete")

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any, Literal
 from xml.sax.saxutils import escape
 
-from fhs_nlp.synthetic.documents import MILESTONE_CAPTION, MilestoneRowSpec, register_fonts
+from fhs_nlp.synthetic.documents import MILESTONE_CAPTION
+from fhs_nlp.synthetic.drawing import register_fonts
+from fhs_nlp.synthetic.sample_data import MilestoneRowSpec
 
 Engine = Literal["reportlab", "docx", "libreoffice"]
 YearStyle = Literal["rotated", "upright", "stacked", "merged"]
@@ -113,7 +115,7 @@ def _year_text(year: int | None) -> str:
     return "" if year is None else str(year)
 
 
-def _runs(values: Sequence[Any]) -> list[tuple[int, int]]:
+def equal_runs(values: Sequence[Any]) -> list[tuple[int, int]]:
     """(first, last) index of each run of equal, non-empty consecutive values."""
     out: list[tuple[int, int]] = []
     for i, value in enumerate(values):
@@ -232,7 +234,7 @@ def render_reportlab(layout: Layout, rows: Sequence[MilestoneRowSpec], path: Pat
         for col in merged_cols:
             values = [(s.area if col == 0 else s.year) for s in group]
             keyed = [(chunks[i], v) if v else None for i, v in enumerate(values)]
-            for first, last in _runs(keyed):
+            for first, last in equal_runs(keyed):
                 for r in range(first + 1, last + 1):
                     data[r + 1][col] = ""
                 if last > first:
@@ -280,7 +282,7 @@ def _page_chunks(table: Any, page_height: float) -> list[int]:
 # --- Word ---------------------------------------------------------------------------------
 
 
-def _set_cell_text(cell: Any, paragraphs: Sequence[tuple[str, bool]]) -> None:
+def set_cell_text(cell: Any, paragraphs: Sequence[tuple[str, bool]]) -> None:
     """Replace the cell's content by paragraphs of (text, bold)."""
     first = True
     for text, is_bold in paragraphs:
@@ -293,7 +295,7 @@ def _set_cell_text(cell: Any, paragraphs: Sequence[tuple[str, bool]]) -> None:
                 run.add_break()
 
 
-def _cell_property(cell: Any, tag: str, **attrs: str) -> None:
+def cell_property(cell: Any, tag: str, **attrs: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -347,28 +349,28 @@ def render_word(layout: Layout, rows: Sequence[MilestoneRowSpec], path: Path) ->
                 if not layout.split_rows:
                     tr_pr.append(OxmlElement("w:cantSplit"))
         for c, text in enumerate(HEADERS[layout.header]):
-            _set_cell_text(table.cell(0, c), [(text, True)])
+            set_cell_text(table.cell(0, c), [(text, True)])
         for r, spec in enumerate(group, start=1):
-            _set_cell_text(table.cell(r, 0), [(spec.area, False)])
+            set_cell_text(table.cell(r, 0), [(spec.area, False)])
             year = _year_text(spec.year)
             if layout.year == "stacked" and year:
                 year = f"{year[:2]}\n{year[2:]}"
-            _set_cell_text(table.cell(r, 1), [(year, False)])
+            set_cell_text(table.cell(r, 1), [(year, False)])
             if layout.year == "rotated":
-                _cell_property(table.cell(r, 1), "w:textDirection", **{"w:val": "btLr"})
+                cell_property(table.cell(r, 1), "w:textDirection", **{"w:val": "btLr"})
             milestone = [(spec.title, True)]
             if spec.previous_wording:
                 milestone.append((f"Omformulering av milstolpe 2022: {spec.previous_wording}",
                                   False))
             if spec.description:
                 milestone.append((spec.description, False))
-            _set_cell_text(table.cell(r, 2), milestone)
-            _set_cell_text(table.cell(r, 3), [(line, False) for line in spec.effect_lines()])
+            set_cell_text(table.cell(r, 2), milestone)
+            set_cell_text(table.cell(r, 3), [(line, False) for line in spec.effect_lines()])
         merges = []
         if layout.area == "merged":
-            merges.append((0, _runs([s.area for s in group])))
+            merges.append((0, equal_runs([s.area for s in group])))
         if layout.year == "merged":
-            merges.append((1, _runs([s.year for s in group])))
+            merges.append((1, equal_runs([s.year for s in group])))
         for col, runs in merges:
             for first, last in runs:
                 if last > first:
@@ -412,198 +414,7 @@ def convert_to_pdf(docx_path: Path, folder: Path) -> Path:
 # --- scoring ------------------------------------------------------------------------------
 
 
-def _key(title: str) -> str:
-    return " ".join(title.split()).casefold()
-
-
-@dataclass(frozen=True)
-class Score:
-    """How a reader did on one layout against the text path."""
-
-    expected: int
-    found: int
-    matched: int
-    recall: float
-    precision: float
-    year: float
-    area: float
-    description: float
-    effects: float
-    #: warning-level warnings the reader gave, by code
-    warnings: dict[str, int]
-
-    def line(self) -> str:
-        warned = ",".join(f"{k}x{v}" for k, v in sorted(self.warnings.items())) or "-"
-        return (f"R {self.recall:.2f} P {self.precision:.2f} year {self.year:.2f} "
-                f"area {self.area:.2f} desc {self.description:.2f} eff {self.effects:.2f} "
-                f"({self.found} read, warnings {warned})")
-
-
-def score(found: Sequence[Any], expected: Sequence[Any], warnings: Sequence[Any] = ()) -> Score:
-    """Compare milestones read from a layout with those the text path read.
-
-    Milestones are matched one to one by title (whitespace and case folded); year, area,
-    description and effects accuracy are over the matched pairs.
-    """
-    pool: dict[str, list[Any]] = {}
-    for m in expected:
-        pool.setdefault(_key(m.title), []).append(m)
-    pairs = []
-    for m in found:
-        candidates = pool.get(_key(m.title))
-        if candidates:
-            pairs.append((m, candidates.pop(0)))
-    n = len(pairs)
-
-    def share(same: int) -> float:
-        return same / n if n else 0.0
-
-    counts: dict[str, int] = {}
-    for w in warnings:
-        if getattr(w, "level", "warning") == "warning":
-            counts[w.code] = counts.get(w.code, 0) + 1
-    return Score(
-        expected=len(expected),
-        found=len(found),
-        matched=n,
-        recall=n / len(expected) if expected else 1.0,
-        precision=n / len(found) if found else 0.0,
-        year=share(sum(a.year == b.year for a, b in pairs)),
-        area=share(sum(a.area == b.area for a, b in pairs)),
-        description=share(sum(" ".join(a.description.split()) == " ".join(b.description.split())
-                              for a, b in pairs)),
-        effects=share(sum([(e.text, e.targets) for e in a.effects]
-                          == [(e.text, e.targets) for e in b.effects] for a, b in pairs)),
-        warnings=counts,
-    )
-
-
 def variant(layout: Layout, **changes: Any) -> Layout:
     """A copy of ``layout`` with some choices changed (and a name saying so)."""
     suffix = "+".join(f"{k}={v}" for k, v in changes.items())
     return replace(layout, name=f"{layout.name}+{suffix}", **changes)
-
-
-# --- the viljeriktning table (group | Område | Viljeriktning) -----------------------------
-
-#: (group, area, statements) rows, as extract_viljeriktningar gives them
-VRow = tuple[str, str, list[str]]
-
-
-@dataclass(frozen=True)
-class VLayout:
-    """One way of laying out the strategy's viljeriktning table."""
-
-    name: str
-    engine: Engine = "reportlab"
-    #: the group cell merged over its areas' rows, or written on every row
-    group: Literal["merged", "repeated"] = "merged"
-    #: statements as "• " bullets, or as plain paragraphs of the cell
-    bullets: bool = True
-    header: Literal["plain", "worded"] = "plain"
-    ruled: bool = True
-
-
-VHEADERS = {
-    "plain": ("Grupp", "Område", "Viljeriktning"),
-    "worded": ("Insatsområdesgrupp", "Insatsområde", "Viljeriktningar"),
-}
-
-VSWEEP: tuple[VLayout, ...] = (
-    VLayout("vrl-merged", "reportlab", group="merged", bullets=True),
-    VLayout("vrl-paragraphs", "reportlab", group="repeated", bullets=False, header="worded"),
-    VLayout("vdocx-merged", "docx", group="merged", bullets=False),
-    VLayout("vdocx-bullets", "docx", group="repeated", bullets=True, header="worded"),
-    VLayout("vlo-merged", "libreoffice", group="merged", bullets=False),
-    VLayout("vlo-bullets", "libreoffice", group="merged", bullets=True, header="worded"),
-)
-
-
-def render_viljeriktningar(layout: VLayout, rows: Sequence[VRow], folder: Path) -> Path:
-    """Draw the viljeriktning table in ``layout`` into ``folder``; the file to read."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if layout.engine == "reportlab":
-        return _viljeriktningar_reportlab(layout, rows, folder / f"{layout.name}.pdf")
-    path = _viljeriktningar_word(layout, rows, folder / f"{layout.name}.docx")
-    return path if layout.engine == "docx" else convert_to_pdf(path, folder)
-
-
-def _viljeriktningar_reportlab(layout: VLayout, rows: Sequence[VRow], path: Path) -> Path:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-
-    regular, bold = register_fonts()
-    body = ParagraphStyle("v-body", fontName=regular, fontSize=9, leading=11, spaceAfter=3)
-    head = ParagraphStyle("v-head", parent=body, fontName=bold)
-    bullet = ParagraphStyle("v-bullet", parent=body, leftIndent=9, firstLineIndent=-9)
-    data: list[list[Any]] = [[Paragraph(escape(h), head) for h in VHEADERS[layout.header]]]
-    for group, area, statements in rows:
-        cells = [Paragraph(escape(f"• {s}" if layout.bullets else s),
-                           bullet if layout.bullets else body) for s in statements]
-        data.append([Paragraph(escape(group), body), Paragraph(escape(area), body), cells])
-    commands: list[Any] = [("VALIGN", (0, 0), (-1, -1), "TOP")]
-    if layout.ruled:
-        commands.append(("GRID", (0, 0), (-1, -1), 0.6, "black"))
-    if layout.group == "merged":
-        for first, last in _runs([r[0] for r in rows]):
-            for r in range(first + 1, last + 1):
-                data[r + 1][0] = ""
-            if last > first:
-                commands.append(("SPAN", (0, first + 1), (0, last + 1)))
-    table = Table(data, colWidths=[120, 120, 280], repeatRows=1)
-    table.setStyle(TableStyle(commands))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    SimpleDocTemplate(str(path), pagesize=A4, title=f"Viljeriktningar ({layout.name})").build(
-        [Paragraph("Tabell 2. Insatsområden och viljeriktningar", body), table]
-    )
-    return path
-
-
-def _viljeriktningar_word(layout: VLayout, rows: Sequence[VRow], path: Path) -> Path:
-    import docx
-    from docx.oxml.ns import qn
-
-    document = docx.Document()
-    document.add_paragraph("Tabell 2. Insatsområden och viljeriktningar")
-    table = document.add_table(rows=len(rows) + 1, cols=3)
-    if layout.ruled:
-        table.style = "Table Grid"
-    for c, text in enumerate(VHEADERS[layout.header]):
-        _set_cell_text(table.cell(0, c), [(text, True)])
-    for r, (group, area, statements) in enumerate(rows, start=1):
-        _set_cell_text(table.cell(r, 0), [(group, False)])
-        _set_cell_text(table.cell(r, 1), [(area, False)])
-        cell = table.cell(r, 2)
-        for i, statement in enumerate(statements):
-            paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-            paragraph.add_run(statement)
-            if layout.bullets:
-                paragraph.style = document.styles["List Bullet"]
-    if layout.group == "merged":
-        for first, last in _runs([r[0] for r in rows]):
-            if last > first:
-                for r in range(first + 1, last + 1):
-                    for p in table.cell(r + 1, 0)._tc.findall(qn("w:p")):
-                        for run in p.findall(qn("w:r")):
-                            p.remove(run)
-                merged = table.cell(first + 1, 0).merge(table.cell(last + 1, 0))
-                for p in merged._tc.findall(qn("w:p"))[1:]:
-                    merged._tc.remove(p)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
-    return path
-
-
-def score_viljeriktningar(found: Any, expected: Any) -> dict[str, float]:
-    """Statements found / expected (recall, precision: same area, number and text) and
-    the share of areas with the right group."""
-    want = {(v.area, v.number, " ".join(v.text.split())) for v in expected.viljeriktningar}
-    got = {(v.area, v.number, " ".join(v.text.split())) for v in found.viljeriktningar}
-    groups = {a.name: a.group for a in expected.areas}
-    found_groups = {a.name: a.group for a in found.areas}
-    return {
-        "recall": len(want & got) / len(want) if want else 1.0,
-        "precision": len(want & got) / len(got) if got else 0.0,
-        "group": sum(found_groups.get(k) == g for k, g in groups.items()) / max(1, len(groups)),
-    }
