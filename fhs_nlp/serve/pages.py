@@ -16,10 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from fhs_nlp.serve.app import _package_dir
+from fhs_nlp.serve.app import package_dir
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(_package_dir() / "templates"))
+templates = Jinja2Templates(directory=str(package_dir() / "templates"))
 templates.env.autoescape = True
 templates.env.filters["area_slug"] = lambda name, report: next(
     (a.slug for a in report.areas if a.area == name), "")
