@@ -84,10 +84,11 @@ def test_layout_that_loses_a_field_says_so(layout, sweep_files, plan_extraction)
 def test_table_the_reader_cannot_read_is_reported_not_silent(sweep_files, monkeypatch):
     """Without the borderless reader, the borderless table gives no rows: that is a
     warning naming the page, not an empty result."""
-    from fhs_nlp.ingest import pdf
+    from fhs_nlp.ingest import pdf_tables
 
     layout = next(x for x in layouts.SWEEP if x.name == "rl-borderless")
-    monkeypatch.setattr(pdf, "find_borderless_tables", lambda page, chars, previous: ([], None))
+    monkeypatch.setattr(pdf_tables, "find_borderless_tables",
+                        lambda page, chars, previous: ([], None))
     path = sweep_files(layout)
     found = extract_milestones(read_document(path, layout.name))
     assert found.milestones == []
