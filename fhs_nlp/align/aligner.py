@@ -192,7 +192,8 @@ class Aligner:
         vectors = self._embed(texts) if texts else np.zeros((0, self.embedder.dim), np.float32)
         timings["embed"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        probs = self.classifier._proba(vectors, texts) if texts else np.zeros((0, len(LABELS)))
+        probs = (self.classifier.proba_from_vectors(vectors, texts) if texts
+                 else np.zeros((0, len(LABELS))))
         entries = self.index.entries
         sims = similarities(self.index, vectors, self.settings.search_k)
         z = self._z(sims) if len(texts) else sims
@@ -268,7 +269,7 @@ class Aligner:
         texts = [scoring_text(p) for p in passages]
         if not texts:
             return passages, np.zeros((0, len(LABELS))), []
-        probs = self.classifier._proba(self._embed(texts), texts)
+        probs = self.classifier.proba_from_vectors(self._embed(texts), texts)
         return passages, probs, [len(p.text.split()) for p in passages]
 
     def score_meaning(self) -> str:

@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import contextlib
 import glob
-import hashlib
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -84,7 +83,7 @@ from fhs_nlp.batch.rows import (  # noqa: F401 - re-exported: the batch API
     DocumentOutcome,
     SummaryRow,
 )
-from fhs_nlp.batch.state import BatchState
+from fhs_nlp.batch.state import BatchState, document_id
 from fhs_nlp.batch.summary import (  # noqa: F401 - re-exported
     render_csv,
     render_overview,
@@ -142,13 +141,6 @@ def collect_inputs(inputs: Iterable[Path | str], exclude: Path | None = None
         root = exclude.resolve()
         files = [f for f in files if not f.resolve().is_relative_to(root)]
     return files, errors + more_errors
-
-
-def document_id(path: Path) -> str:
-    """``<stem>-<8 hex digits of the absolute path>``: stable when the file changes,
-    distinct for files of the same name in different folders."""
-    digest = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
-    return f"{path.stem}-{digest}"
 
 
 def run_batch(

@@ -215,9 +215,9 @@ class AbstainingClassifier:
                       cache: EmbeddingCache | None = None) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        return self._proba(embed_texts(embedder, texts, cache), list(texts))
+        return self.proba_from_vectors(embed_texts(embedder, texts, cache), list(texts))
 
-    def _proba(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+    def proba_from_vectors(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
         if len(texts) == 0:
             return np.zeros((0, len(LABELS)))
         raw_rel, raw_area = _raw(self.relevance, self.area, self.anchors, self.anchor_labels,

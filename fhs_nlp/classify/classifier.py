@@ -87,9 +87,9 @@ class PassageClassifier:
         if not texts:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         vectors = embed_texts(embedder, texts, cache)
-        return self._proba(vectors, list(texts))
+        return self.proba_from_vectors(vectors, list(texts))
 
-    def _proba(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+    def proba_from_vectors(self, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
         p_embed = self.embedding_model.predict_proba(vectors)
         p_ngram = self.ngram_model.predict_proba(self.ngram_vectoriser.transform(texts))
         blended = EMBEDDING_SHARE * p_embed + (1 - EMBEDDING_SHARE) * p_ngram
