@@ -283,17 +283,18 @@ def two_plans(tmp_path_factory, plan_extraction):
     """Two versions of the plan's first area (Personcentrerat arbetssätt) as Tabell 1
     PDFs: in the later one a milestone is reworded and one moved a year."""
     from fhs_nlp.synthetic import documents as synthetic
+    from fhs_nlp.synthetic import sample_data
 
     folder = tmp_path_factory.mktemp("plans")
     first = [m for m in plan_extraction.milestones if m.area == "Personcentrerat arbetssätt"]
-    malbilder = synthetic.malbilder_from_records(plan_extraction.malbilder)
+    malbilder = sample_data.malbilder_from_records(plan_extraction.malbilder)
 
     def draw(name, rows):
         return synthetic.render_milestone_table_pdf(folder / name, rows, malbilder,
                                                     synthetic.EFFEKTMAL)
 
-    old = draw("plan_2023.pdf", synthetic.rows_from_records(first))
-    rows = synthetic.rows_from_records(first)
+    old = draw("plan_2023.pdf", sample_data.rows_from_records(first))
+    rows = sample_data.rows_from_records(first)
     rows[0].title = rows[0].title + " och utvärderad"
     rows[1].year = (rows[1].year or 2023) + 1
     return old, draw("plan_2024.pdf", rows)

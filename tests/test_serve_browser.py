@@ -200,13 +200,14 @@ def test_two_plan_versions_are_compared(server, browser, tmp_path, plan_extracti
     from selenium.webdriver.common.by import By
 
     from fhs_nlp.synthetic import documents as synthetic
+    from fhs_nlp.synthetic import sample_data
 
     first = [m for m in plan_extraction.milestones if m.area == "Personcentrerat arbetssätt"]
-    malbilder = synthetic.malbilder_from_records(plan_extraction.malbilder)
+    malbilder = sample_data.malbilder_from_records(plan_extraction.malbilder)
     old = synthetic.render_milestone_table_pdf(
-        tmp_path / "genomforandeplan_2023.pdf", synthetic.rows_from_records(first), malbilder,
+        tmp_path / "genomforandeplan_2023.pdf", sample_data.rows_from_records(first), malbilder,
         synthetic.EFFEKTMAL)
-    rows = synthetic.rows_from_records(first)
+    rows = sample_data.rows_from_records(first)
     rows[0].title = rows[0].title + " och utvärderad"
     rows[1].year = (rows[1].year or 2023) + 1
     new = synthetic.render_milestone_table_pdf(
