@@ -40,6 +40,7 @@ from fhs_nlp.errors import (
 from fhs_nlp.ingest.document import build_document
 from fhs_nlp.ingest.pdf_furniture import find_furniture, page_text
 from fhs_nlp.ingest.pdf_lines import Char, RawPage, line_gaps, rotated_lines, upright_lines
+from fhs_nlp.ingest.pdf_plain import open_document, plain_page_chars
 from fhs_nlp.ingest.pdf_tables import (
     FoundTable,
     borderless_tables,
@@ -136,10 +137,32 @@ def _running_text_chars(page: Any) -> tuple[list[Char], int] | None:
     return chars, n_images
 
 
+def _plain_chars(page: Any, plain: Any) -> tuple[list[Char], int] | None:
+    """The page's characters from pdfium where :mod:`.pdf_plain` vouches for the page;
+    None sends it the old way, which also reports what is wrong with a damaged page."""
+    if plain is None:
+        return None
+    try:
+        return plain_page_chars(plain, float(page.width), float(page.height))
+    except Exception:  # pdfium could not read it: pdfplumber will, or will say why
+        return None
+
+
 def _page_objects(
-    page: Any, state: dict[str, Any] | None = None
+    page: Any, state: dict[str, Any] | None = None, plain: Any = None
 ) -> tuple[list[Char], int, list[FoundTable]]:
-    """The library calls for one page; anything they raise means a damaged file."""
+    """The library calls for one page; anything they raise means a damaged file.
+
+    ``plain`` is the page opened with pdfium: a page without graphics is read from it
+    unless a borderless milestone table may be on it (a "Milstolpe" header, or one
+    running on from the page before), whose finder reads pdfplumber's words.
+    """
+    got = _plain_chars(page, plain)
+    if got is not None and (state or {}).get("borderless") is None:
+        chars = _dedupe(got[0])
+        text = "".join(c["text"] for c in chars if not c["text"].isspace()).lower()
+        if "milstol" not in text:
+            return chars, got[1], borderless_tables(page, chars, state)
     fast = _running_text_chars(page)
     if fast is not None:  # no ruled table possible; a borderless one still is
         chars = _dedupe(fast[0])
@@ -148,9 +171,10 @@ def _page_objects(
     return chars, len(page.images), find_tables(page, chars, state) if chars else []
 
 
-def _read_page(number: int, page: Any, path: Path, state: dict[str, Any] | None = None) -> RawPage:
+def _read_page(number: int, page: Any, path: Path, state: dict[str, Any] | None = None,
+               plain: Any = None) -> RawPage:
     try:
-        chars, n_images, found = _page_objects(page, state)
+        chars, n_images, found = _page_objects(page, state, plain)
     except Exception as exc:  # pdfminer raises many unrelated types on damaged streams
         raise CorruptDocumentError(
             f"is corrupt: page {number} cannot be read ({type(exc).__name__}: {exc}); "
@@ -269,8 +293,12 @@ def _open_error(exc: Exception, path: Path, data: bytes) -> Exception:
     )
 
 
-def read_pdf(path: Path, doc_id: str) -> Document:
+def read_pdf(path: Path, doc_id: str, *, plain_pages: bool = True) -> Document:
     """Read a PDF into a :class:`Document`: page texts, tables, furniture, landscape flags.
+
+    With ``plain_pages`` (the default) pages without graphics are read through pdfium
+    (:mod:`.pdf_plain`), several times faster and to the same Document; False reads every
+    page through pdfplumber (the reference the tests and benchmarks compare against).
 
     Raises :class:`CorruptDocumentError`, :class:`EncryptedDocumentError`,
     :class:`NoTextLayerError` or :class:`EmptyDocumentError` for files that cannot be used.
@@ -304,9 +332,22 @@ def read_pdf(path: Path, doc_id: str) -> Document:
                 path,
             )
         state: dict[str, Any] = {}  # what one page's tables tell the next
-        for number, page in enumerate(pages, start=1):
-            raw.append(_read_page(number, page, path, state))
-            page.close()  # frees the parsed layout: large files stay small in memory
+        fast = open_document(data) if plain_pages and len(pages) else None
+        try:
+            if fast is not None and len(fast) != len(pages):
+                fast.close()
+                fast = None  # the two libraries disagree on the pages: trust neither fast
+            for number, page in enumerate(pages, start=1):
+                plain = fast[number - 1] if fast is not None else None
+                try:
+                    raw.append(_read_page(number, page, path, state, plain))
+                finally:
+                    if plain is not None:
+                        plain.close()
+                page.close()  # frees the parsed layout: large files stay small in memory
+        finally:
+            if fast is not None:
+                fast.close()
     if not any(p.n_chars for p in raw):
         if any(p.n_images for p in raw):
             raise NoTextLayerError(
