@@ -55,17 +55,52 @@ from fhs_nlp.ingest.pdf_tables import (
 # --- pages -------------------------------------------------------------------------------
 
 
+def _may_repeat(chars: list[Char], tolerance: float) -> list[bool]:
+    """Per character: does another with the same text lie in its cell of the
+    ``tolerance`` grid or a neighbouring one? Only those can be duplicates (or make one),
+    and in running text there are few; numpy finds them without a loop per character."""
+    import numpy as np
+
+    n = len(chars)
+    texts = np.array([c.get("text") or "" for c in chars])
+    tid = np.unique(texts, return_inverse=True)[1].astype(np.int64)
+    gx = np.floor_divide(np.fromiter((c["x0"] for c in chars), dtype=float, count=n),
+                         tolerance).astype(np.int64)
+    gy = np.floor_divide(np.fromiter((c["top"] for c in chars), dtype=float, count=n),
+                         tolerance).astype(np.int64)
+    gx -= gx.min() - 1  # a free row and column on every side: neighbours stay in range
+    gy -= gy.min() - 1
+    width, height = int(gx.max()) + 2, int(gy.max()) + 2
+    uniq, where, counts = np.unique((tid * width + gx) * height + gy, return_inverse=True,
+                                    return_counts=True)
+    near_any = counts > 1
+    last = len(uniq) - 1
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            if dx or dy:  # (np.isin would build a table as large as the code range)
+                near = uniq + dx * height + dy
+                near_any |= uniq[np.minimum(np.searchsorted(uniq, near), last)] == near
+    hit = near_any[where]
+    return hit.tolist()
+
+
 def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
     """Drop characters drawn twice at (almost) the same place, as fake-bold text is.
 
     Does what pdfplumber's ``dedupe_chars`` does, in linear time: that one sorts and
-    clusters per glyph and was most of the reading time on table pages.
+    clusters per glyph and was most of the reading time on table pages. Characters with
+    no same-text neighbour (:func:`_may_repeat`) are kept without the search.
     """
     kept: list[Char] = []
+    if not chars:
+        return kept
     seen: dict[tuple[str, bool, int, int], list[Char]] = {}
-    for char in chars:
+    for char, may_repeat in zip(chars, _may_repeat(chars, tolerance), strict=True):
         text = char.get("text") or ""
         if not text:
+            continue
+        if not may_repeat:
+            kept.append(char)
             continue
         gx, gy = int(char["x0"] // tolerance), int(char["top"] // tolerance)
         upright = bool(char.get("upright", True))
@@ -162,7 +197,9 @@ def _page_objects(
         chars = _dedupe(got[0])
         text = "".join(c["text"] for c in chars if not c["text"].isspace()).lower()
         if "milstol" not in text:
-            return chars, got[1], borderless_tables(page, chars, state)
+            if state is not None:  # no table runs on to the next page
+                state.pop("borderless", None)
+            return chars, got[1], []
     fast = _running_text_chars(page)
     if fast is not None:  # no ruled table possible; a borderless one still is
         chars = _dedupe(fast[0])
@@ -182,8 +219,8 @@ def _read_page(number: int, page: Any, path: Path, state: dict[str, Any] | None 
             path,
         ) from exc
     visible = [c for c in chars if not (c.get("text") or "").isspace()]
-    outside: list[Char] = []
-    for char in chars:
+    outside: list[Char] = [] if found else list(chars)
+    for char in chars if found else ():
         for table in found:
             if center_in(char, table.bbox):
                 for r, row in enumerate(table.cells):

@@ -7,6 +7,8 @@ the page reader and the table reader build text the same way.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import statistics
 from dataclasses import dataclass
@@ -17,6 +19,10 @@ from fhs_nlp.datamodel.document import Table
 Char = dict[str, Any]
 
 BBox = tuple[float, float, float, float]
+
+_TOP_X0 = operator.itemgetter("top", "x0")
+_X0, _X1 = operator.itemgetter("x0"), operator.itemgetter("x1")
+_TOP, _BOTTOM = operator.itemgetter("top"), operator.itemgetter("bottom")
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st",
               # Word's list bullets drawn from the Symbol and Wingdings fonts
@@ -39,12 +45,23 @@ class Line:
     bold: bool = False
 
 
+_BOLD_RE = re.compile(r"bold|black|heavy", re.I)
+
+
+@functools.lru_cache(maxsize=1024)
+def _bold_font(fontname: str) -> bool:
+    return _BOLD_RE.search(fontname) is not None
+
+
 def _is_bold(chars: list[Char]) -> bool:
     """Most of the line is set in a bold face (a heading or a milestone's title)."""
     visible = [c for c in chars if not (c.get("text") or " ").isspace()]
     if not visible:
         return False
-    bold = sum(1 for c in visible if re.search(r"bold|black|heavy", c.get("fontname", ""), re.I))
+    fonts = {c.get("fontname", "") for c in visible}
+    if len(fonts) == 1:  # one face, the usual line: all of it or none is bold
+        return _bold_font(fonts.pop())
+    bold = sum(1 for c in visible if _bold_font(c.get("fontname", "")))
     return bold >= 0.8 * len(visible)
 
 
@@ -68,13 +85,16 @@ def _join_run(chars: list[Char], start_key: str, end_key: str, sign: float) -> s
     """
     out: list[str] = []
     prev: Char | None = None
+    ligatures = _LIGATURES
     for char in chars:
-        text = _char_text(char)
-        if prev is not None and out and not out[-1].endswith(" ") and not text.isspace():
+        text = char.get("text") or ""
+        text = ligatures.get(text, text)
+        space = text.isspace()
+        if prev is not None and out and not space and not out[-1].endswith(" "):
             gap = sign * (char[start_key] - prev[end_key])
             if gap > 0.25 * (char.get("size") or 10.0):
                 out.append(" ")
-        out.append(" " if text.isspace() else text)
+        out.append(" " if space else text)
         prev = char
     return re.sub(r" {2,}", " ", "".join(out)).strip()
 
@@ -86,40 +106,49 @@ def upright_lines(chars: list[Char], *, split_gap: float | None = None) -> list[
     are further apart than that: the left and right parts of a footer are separate lines.
     """
     rows: list[list[Char]] = []
-    bounds: list[tuple[float, float]] = []
-    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        mid = (char["top"] + char["bottom"]) / 2
-        for i in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
-            top, bottom = bounds[i]
-            if top <= mid <= bottom:
+    bounds: list[list[float]] = []  # [top, bottom] of each row
+    for char in sorted(chars, key=_TOP_X0):
+        top, bottom = char["top"], char["bottom"]
+        mid = (top + bottom) / 2
+        n = len(rows)
+        for i in range(n - 1, n - 4 if n > 3 else -1, -1):  # it joins one of the last rows
+            row_bounds = bounds[i]
+            if row_bounds[0] <= mid <= row_bounds[1]:
                 rows[i].append(char)
-                bounds[i] = (min(top, char["top"]), max(bottom, char["bottom"]))
+                if top < row_bounds[0]:
+                    row_bounds[0] = top
+                if bottom > row_bounds[1]:
+                    row_bounds[1] = bottom
                 break
         else:
             rows.append([char])
-            bounds.append((char["top"], char["bottom"]))
+            bounds.append([top, bottom])
     lines: list[Line] = []
     for row in rows:
-        row.sort(key=lambda c: c["x0"])
+        row.sort(key=_X0)
         pieces: list[list[Char]] = [[]]
-        for char in row:
-            if (
-                split_gap is not None
-                and pieces[-1]
-                and char["x0"] - pieces[-1][-1]["x1"] > split_gap * (char.get("size") or 10.0)
-            ):
-                pieces.append([])
-            pieces[-1].append(char)
+        if split_gap is None:
+            pieces[0] = row
+        else:
+            piece, previous = pieces[0], None
+            for char in row:
+                if previous is not None and char["x0"] - previous["x1"] > split_gap * (
+                    char.get("size") or 10.0
+                ):
+                    piece = []
+                    pieces.append(piece)
+                piece.append(char)
+                previous = char
         for piece in pieces:
             text = _join_run(piece, "x0", "x1", 1.0)
             if text:
                 lines.append(
                     Line(
                         text,
-                        min(c["x0"] for c in piece),
-                        min(c["top"] for c in piece),
-                        max(c["x1"] for c in piece),
-                        max(c["bottom"] for c in piece),
+                        min(map(_X0, piece)),
+                        min(map(_TOP, piece)),
+                        max(map(_X1, piece)),
+                        max(map(_BOTTOM, piece)),
                         _size(piece),
                         bold=_is_bold(piece),
                     )
