@@ -40,7 +40,7 @@ from fhs_nlp.errors import (
 from fhs_nlp.ingest.document import build_document
 from fhs_nlp.ingest.pdf_furniture import find_furniture, page_text
 from fhs_nlp.ingest.pdf_lines import Char, RawPage, line_gaps, rotated_lines, upright_lines
-from fhs_nlp.ingest.pdf_plain import open_document, plain_page_chars
+from fhs_nlp.ingest.pdf_plain import open_document, page_fonts, plain_page_chars
 from fhs_nlp.ingest.pdf_tables import (
     FoundTable,
     borderless_tables,
@@ -178,7 +178,7 @@ def _plain_chars(page: Any, plain: Any) -> tuple[list[Char], int] | None:
     if plain is None:
         return None
     try:
-        return plain_page_chars(plain, float(page.width), float(page.height))
+        return plain_page_chars(plain, float(page.width), float(page.height), page_fonts(page))
     except Exception:  # pdfium could not read it: pdfplumber will, or will say why
         return None
 

@@ -16,9 +16,9 @@ is plain when
   (render mode 0, no invisible OCR layer), lies on the page, and has characters in the
   text page (pdfium drops text objects it takes for fake-bold copies: pdfminer keeps
   both and the reader dedupes them, so those pages go the old way);
-* every character maps to unicode without error, is not a control character or a
-  surrogate, and is not pdfium's marker for a hyphen at the end of a line (``\\x02``:
-  pdfminer gives the glyph's own character);
+* every character maps to unicode without error and is not a control character or a
+  surrogate; pdfium's mark for a hyphen that ends a line (it stands for "-" or U+00AD)
+  is read as "-" only where no font of the page maps a glyph to U+00AD;
 * its characters' base fonts have distinct names (pdfium strips the subset prefix
   ``ABCDEF+`` pdfplumber keeps; the reader compares font names to dedupe glyphs drawn
   twice, so two subsets of one font must not merge).
@@ -37,13 +37,17 @@ of both readers equal on the corpus, the layout sweep and generated prose.
 from __future__ import annotations
 
 import ctypes
+import re
 from typing import Any
 
 from fhs_nlp.ingest.pdf_lines import Char
 
 _FILL = 0  # FPDF_TEXTRENDERMODE_FILL
 _TEXT, _IMAGE = 1, 3  # FPDF_PAGEOBJ_TEXT, FPDF_PAGEOBJ_IMAGE
-_HYPHEN_MARK = 0x02  # what pdfium's text page puts for a hyphen that ends a line
+#: what pdfium's text page puts for "-" or U+00AD after a letter at the end of a line
+#: (0x02 from FPDFText_GetUnicode, U+FFFE in FPDFText_GetText)
+_HYPHEN_MARKS = (0x02, 0xFFFE)
+_NOT_TEXT = (0xFFFE, 0xFFFF)
 _BOX_TOLERANCE = 1.0  # points a text object may reach past the page edge
 
 
@@ -69,6 +73,7 @@ class _Lib:
         self.text_object = fn("FPDFText_GetTextObject", ctypes.c_void_p)
         self.loose_box = fn("FPDFText_GetLooseCharBox", ctypes.c_int)
         self.origin = fn("FPDFText_GetCharOrigin", ctypes.c_int)
+        self.is_hyphen = fn("FPDFText_IsHyphen", ctypes.c_int)
 
 
 _LIB: _Lib | None = None
@@ -134,8 +139,10 @@ def _objects(page: Any, width: float, height: float) -> tuple[dict[int, Any], in
     return texts, n_images
 
 
-def _font_info(obj: Any, fonts: dict[int, tuple[str, float]]) -> tuple[str, float, float] | None:
-    """(base font name, descent per point, size in points) of one text object."""
+def _font_info(obj: Any, fonts: dict[str, tuple[str, float, bool, bool]],
+               names: dict[int, str]) -> tuple[str, float, float, bool] | None:
+    """(pdfminer's font name, descent per point, size in points, has ligatures) of one
+    text object."""
     raw = _lib().raw
     size = ctypes.c_float()
     matrix = raw.FS_MATRIX()
@@ -147,25 +154,72 @@ def _font_info(obj: Any, fonts: dict[int, tuple[str, float]]) -> tuple[str, floa
     if not font:
         return None
     key = ctypes.cast(font, ctypes.c_void_p).value or 0
-    if key not in fonts:
+    if key not in names:
         buffer = ctypes.create_string_buffer(512)
         n = raw.FPDFFont_GetBaseFontName(font, buffer, len(buffer))
-        descent = ctypes.c_float()
-        if n <= 0 or n > len(buffer) or not raw.FPDFFont_GetDescent(
-            font, ctypes.c_float(1.0), ctypes.byref(descent)
-        ):
+        if n <= 0 or n > len(buffer):
             return None
-        name = buffer.value.decode("utf-8", "replace")
-        if any(other == name for other, _ in fonts.values()):
-            return None  # two fonts, one name without the subset prefix
-        fonts[key] = (name, min(descent.value, -descent.value))  # pdfminer: descent <= 0
-    name, descent = fonts[key]
-    return name, descent, float(size.value) * float(matrix.d)
+        names[key] = buffer.value.decode("utf-8", "replace")
+    found = fonts.get(names[key])
+    if found is None:
+        return None  # pdfium and pdfminer do not name the font alike
+    return found[0], found[1], float(size.value) * float(matrix.d), found[3]
 
 
-def plain_page_chars(page: Any, width: float, height: float) -> tuple[list[Char], int] | None:
+def _pdfminer_fonts(plumber_page: Any) -> list[Any]:
+    from pdfminer.pdftypes import resolve1
+
+    resources = resolve1(plumber_page.page_obj.resources) or {}
+    fonts = resolve1(resources.get("Font")) or {}
+    manager = plumber_page.pdf.rsrcmgr  # parses each font once per document
+    return [manager.get_font(getattr(ref, "objid", None), resolve1(ref)) for ref in fonts.values()]
+
+
+def page_fonts(plumber_page: Any) -> dict[str, tuple[str, float, bool, bool]] | None:
+    """The page's fonts as pdfminer reads them, by base name without the subset prefix:
+    (pdfminer's font name, its descent per point, could it draw a soft hyphen U+00AD,
+    does a glyph stand for several characters: a ligature).
+
+    pdfium keeps no subset prefix and takes the descent from the font program, where
+    pdfminer takes the font descriptor's; the characters get pdfminer's name and descent,
+    so their boxes and the reader's bold and dedupe tests come out as through pdfplumber.
+    None where a font cannot be read or two fonts share a base name.
+    """
+    try:
+        fonts: dict[str, tuple[str, float, bool, bool]] = {}
+        for font in _pdfminer_fonts(plumber_page):
+            name = font.fontname
+            if not isinstance(name, str):
+                return None
+            base = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
+            unicode_map = getattr(font, "unicode_map", None)
+            if unicode_map is not None:
+                values: Any = unicode_map.cid2unichr.values()
+            else:
+                values = (getattr(font, "cid2unicode", None) or {}).values()
+            soft = not values or any("\xad" in v for v in values)  # no map: it might
+            multi = any(len(v) > 1 for v in values)  # a ligature glyph read as "ff", "fi"
+            entry = (name, float(font.get_descent()), soft, multi)
+            if fonts.get(base, entry) != entry:
+                return None  # two fonts, one base name
+            fonts[base] = entry
+        return fonts
+    except Exception:  # a font pdfminer cannot read: the old path will say what is wrong
+        return None
+
+
+def plain_page_chars(
+    page: Any, width: float, height: float, fonts: dict[str, tuple[str, float, bool, bool]] | None
+) -> tuple[list[Char], int] | None:
     """The characters of a plain page (see the module docstring) and its number of
-    images, or None: the page is then read through pdfplumber."""
+    images, or None: the page is then read through pdfplumber.
+
+    ``fonts`` are the page's fonts as pdfminer reads them (:func:`page_fonts`): names and
+    descents come from there; a page whose fonts pdfminer could not read is refused.
+    """
+    if fonts is None:
+        return None
+    hyphen: str | None = None
     if not _page_box_ok(page, width, height):
         return None
     found = _objects(page, width, height)
@@ -188,21 +242,26 @@ def plain_page_chars(page: Any, width: float, height: float) -> tuple[list[Char]
         pox, poy = ctypes.pointer(ox), ctypes.pointer(oy)
         is_generated, map_error = lib.is_generated, lib.map_error
         text_object, loose_box, origin = lib.text_object, lib.loose_box, lib.origin
-        fonts: dict[int, tuple[str, float]] = {}
-        # per text object: font name, size, top, bottom, and its loose box's bottom
-        # (baseline + descent: the same for every character on one baseline)
-        info: dict[int, tuple[str, float, float, float, float]] = {}
+        names: dict[int, str] = {}  # pdfium's font handles: base names
+        # per text object: font name, size, top, bottom, its first loose box's bottom
+        # (the same for most characters on one baseline), its baseline, its ligatures
+        info: dict[int, tuple[str, float, float, float, float, float, bool]] = {}
+        last: tuple[int | None, float, float] = (None, 0.0, 0.0)  # the last char's object, box
         chars: list[Char] = []
         for i, ch in enumerate(text):
             code = ord(ch)
-            if code == _HYPHEN_MARK:
-                return None
+            if code in _HYPHEN_MARKS and lib.is_hyphen(tp, i):
+                if hyphen is None:
+                    hyphen = "" if any(entry[2] for entry in fonts.values()) else "-"
+                if not hyphen:
+                    return None  # "-" or a soft hyphen: pdfium no longer says which
+                ch, code = hyphen, 0x2D
             if code <= 0x20:
                 if is_generated(tp, i):
                     continue  # pdfium's own spaces and line breaks
                 if code < 0x20:
                     return None  # control characters
-            if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or map_error(tp, i):
+            if 0xD800 <= code <= 0xDFFF or code in _NOT_TEXT or map_error(tp, i):
                 return None
             address = text_object(tp, i)
             if not loose_box(tp, i, prect):
@@ -211,15 +270,22 @@ def plain_page_chars(page: Any, width: float, height: float) -> tuple[list[Char]
             if got is None:
                 if address not in objects or not origin(tp, i, pox, poy):
                     return None
-                font = _font_info(objects[address], fonts)
+                font = _font_info(objects[address], fonts, names)
                 if font is None or font[2] <= 0:
                     return None
-                name, descent, size = font
+                name, descent, size, ligatures = font
                 y0 = oy.value + descent * size  # pdfminer's box: baseline + descent
                 got = info[address] = (name, size, height - (y0 + size), height - y0,
-                                       rect.bottom)
-            elif rect.bottom != got[4]:
-                return None  # a rise or vertical writing inside one object
+                                       rect.bottom, oy.value, ligatures)
+            elif rect.bottom != got[4]:  # a descender's box, or another baseline?
+                if not origin(tp, i, pox, poy) or abs(oy.value - got[5]) > 1e-3:
+                    return None  # a rise or vertical writing inside one object
+            if got[6] and address == last[0] and rect.left == last[1] and rect.right == last[2]:
+                # pdfium splits a ligature glyph into its characters, each with the
+                # glyph's box; pdfminer keeps one character with the text "ff"
+                chars[-1]["text"] += ch
+                continue
+            last = (address, rect.left, rect.right)
             chars.append({
                 "text": ch, "x0": rect.left, "x1": rect.right, "top": got[2], "bottom": got[3],
                 "size": got[1], "fontname": got[0], "upright": True,
