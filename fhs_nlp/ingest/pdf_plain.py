@@ -71,7 +71,6 @@ class _Lib:
         self.is_generated = fn("FPDFText_IsGenerated", ctypes.c_int)
         self.map_error = fn("FPDFText_HasUnicodeMapError", ctypes.c_int)
         self.text_object = fn("FPDFText_GetTextObject", ctypes.c_void_p)
-        self.loose_box = fn("FPDFText_GetLooseCharBox", ctypes.c_int)
         self.origin = fn("FPDFText_GetCharOrigin", ctypes.c_int)
         self.is_hyphen = fn("FPDFText_IsHyphen", ctypes.c_int)
 
@@ -139,8 +138,8 @@ def _objects(page: Any, width: float, height: float) -> tuple[dict[int, Any], in
     return texts, n_images
 
 
-def _font_info(obj: Any, fonts: dict[str, tuple[str, float, bool, bool]],
-               names: dict[int, str]) -> tuple[str, float, float, bool] | None:
+def _font_info(obj: Any, fonts: dict[str, FontInfo],
+               names: dict[int, str]) -> tuple[str, float, float, bool, dict[str, float | None]] | None:
     """(pdfminer's font name, descent per point, size in points, has ligatures) of one
     text object."""
     raw = _lib().raw
@@ -163,7 +162,24 @@ def _font_info(obj: Any, fonts: dict[str, tuple[str, float, bool, bool]],
     found = fonts.get(names[key])
     if found is None:
         return None  # pdfium and pdfminer do not name the font alike
-    return found[0], found[1], float(size.value) * float(matrix.d), found[3]
+    return found[0], found[1], float(size.value) * float(matrix.d), found[3], found[4]
+
+
+#: per base font name: pdfminer's font name, descent per point, could it draw U+00AD,
+#: has it ligature glyphs, advance width per point of each text it draws (None: two
+#: glyphs draw the same text with different widths)
+FontInfo = tuple[str, float, bool, bool, dict[str, float | None]]
+
+
+def _advances(font: Any, values: Any) -> dict[str, float | None]:
+    widths: dict[str, float | None] = {}
+    for cid, text in values:
+        width = float(font.char_width(cid))
+        if widths.get(text, width) != width:
+            widths[text] = None
+        else:
+            widths[text] = width
+    return widths
 
 
 def _pdfminer_fonts(plumber_page: Any) -> list[Any]:
@@ -175,7 +191,7 @@ def _pdfminer_fonts(plumber_page: Any) -> list[Any]:
     return [manager.get_font(getattr(ref, "objid", None), resolve1(ref)) for ref in fonts.values()]
 
 
-def page_fonts(plumber_page: Any) -> dict[str, tuple[str, float, bool, bool]] | None:
+def page_fonts(plumber_page: Any) -> dict[str, FontInfo] | None:
     """The page's fonts as pdfminer reads them, by base name without the subset prefix:
     (pdfminer's font name, its descent per point, could it draw a soft hyphen U+00AD,
     does a glyph stand for several characters: a ligature).
@@ -186,7 +202,7 @@ def page_fonts(plumber_page: Any) -> dict[str, tuple[str, float, bool, bool]] | 
     None where a font cannot be read or two fonts share a base name.
     """
     try:
-        fonts: dict[str, tuple[str, float, bool, bool]] = {}
+        fonts: dict[str, FontInfo] = {}
         for font in _pdfminer_fonts(plumber_page):
             name = font.fontname
             if not isinstance(name, str):
@@ -194,12 +210,13 @@ def page_fonts(plumber_page: Any) -> dict[str, tuple[str, float, bool, bool]] | 
             base = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
             unicode_map = getattr(font, "unicode_map", None)
             if unicode_map is not None:
-                values: Any = unicode_map.cid2unichr.values()
+                pairs: Any = list(unicode_map.cid2unichr.items())
             else:
-                values = (getattr(font, "cid2unicode", None) or {}).values()
+                pairs = list((getattr(font, "cid2unicode", None) or {}).items())
+            values = [text for _, text in pairs]
             soft = not values or any("\xad" in v for v in values)  # no map: it might
             multi = any(len(v) > 1 for v in values)  # a ligature glyph read as "ff", "fi"
-            entry = (name, float(font.get_descent()), soft, multi)
+            entry = (name, float(font.get_descent()), soft, multi, _advances(font, pairs))
             if fonts.get(base, entry) != entry:
                 return None  # two fonts, one base name
             fonts[base] = entry
@@ -209,7 +226,7 @@ def page_fonts(plumber_page: Any) -> dict[str, tuple[str, float, bool, bool]] | 
 
 
 def plain_page_chars(
-    page: Any, width: float, height: float, fonts: dict[str, tuple[str, float, bool, bool]] | None
+    page: Any, width: float, height: float, fonts: dict[str, FontInfo] | None
 ) -> tuple[list[Char], int] | None:
     """The characters of a plain page (see the module docstring) and its number of
     images, or None: the page is then read through pdfplumber.
@@ -236,17 +253,14 @@ def plain_page_chars(
         text = textpage.get_text_range(0, n) if n else ""
         if len(text) != n:
             return None  # characters outside the BMP: indexes no longer line up
-        rect = lib.raw.FS_RECTF()
-        prect = ctypes.pointer(rect)
         ox, oy = ctypes.c_double(), ctypes.c_double()
         pox, poy = ctypes.pointer(ox), ctypes.pointer(oy)
         is_generated, map_error = lib.is_generated, lib.map_error
-        text_object, loose_box, origin = lib.text_object, lib.loose_box, lib.origin
+        text_object, origin = lib.text_object, lib.origin
         names: dict[int, str] = {}  # pdfium's font handles: base names
-        # per text object: font name, size, top, bottom, its first loose box's bottom
-        # (the same for most characters on one baseline), its baseline, its ligatures
-        info: dict[int, tuple[str, float, float, float, float, float, bool]] = {}
-        last: tuple[int | None, float, float] = (None, 0.0, 0.0)  # the last char's object, box
+        # per text object: font name, size, top, bottom, baseline, has ligatures, advances
+        info: dict[int, tuple[str, float, float, float, float, bool, Any]] = {}
+        last: tuple[int | None, float] = (None, 0.0)  # the last character's object and x
         chars: list[Char] = []
         for i, ch in enumerate(text):
             code = ord(ch)
@@ -264,31 +278,38 @@ def plain_page_chars(
             if 0xD800 <= code <= 0xDFFF or code in _NOT_TEXT or map_error(tp, i):
                 return None
             address = text_object(tp, i)
-            if not loose_box(tp, i, prect):
+            if not origin(tp, i, pox, poy):
                 return None
+            x = ox.value
             got = info.get(address)  # type: ignore[arg-type]
             if got is None:
-                if address not in objects or not origin(tp, i, pox, poy):
+                if address not in objects:
                     return None
                 font = _font_info(objects[address], fonts, names)
                 if font is None or font[2] <= 0:
                     return None
-                name, descent, size, ligatures = font
+                name, descent, size, ligatures, advances = font
                 y0 = oy.value + descent * size  # pdfminer's box: baseline + descent
                 got = info[address] = (name, size, height - (y0 + size), height - y0,
-                                       rect.bottom, oy.value, ligatures)
-            elif rect.bottom != got[4]:  # a descender's box, or another baseline?
-                if not origin(tp, i, pox, poy) or abs(oy.value - got[5]) > 1e-3:
-                    return None  # a rise or vertical writing inside one object
-            if got[6] and address == last[0] and rect.left == last[1] and rect.right == last[2]:
-                # pdfium splits a ligature glyph into its characters, each with the
-                # glyph's box; pdfminer keeps one character with the text "ff"
-                chars[-1]["text"] += ch
+                                       oy.value, ligatures, advances)
+            elif abs(oy.value - got[4]) > 1e-3:
+                return None  # a rise or vertical writing inside one object
+            if got[5] and address == last[0] and x == last[1]:
+                # pdfium splits a ligature glyph into its characters, each at the
+                # glyph's origin; pdfminer keeps one character with the text "ff"
+                ch = chars[-1]["text"] + ch
+                advance = got[6].get(ch)
+                if advance is None:
+                    return None
+                chars[-1]["text"], chars[-1]["x1"] = ch, x + advance * got[1]
                 continue
-            last = (address, rect.left, rect.right)
+            advance = got[6].get(ch)
+            if advance is None:
+                return None  # no width for it in the font (or two): cannot place its end
+            last = (address, x)
             chars.append({
-                "text": ch, "x0": rect.left, "x1": rect.right, "top": got[2], "bottom": got[3],
-                "size": got[1], "fontname": got[0], "upright": True,
+                "text": ch, "x0": x, "x1": x + advance * got[1], "top": got[2],
+                "bottom": got[3], "size": got[1], "fontname": got[0], "upright": True,
             })
         used = info
         if len(used) != len(objects):
