@@ -48,7 +48,9 @@ def _read(path: Path, fast: bool, monkeypatch) -> tuple[object, int]:
         return got
 
     monkeypatch.setattr(pdf_module, "_running_text_chars", counted)
-    doc = pdf_module.read_pdf(path, path.stem)
+    # plain_pages=False: the pdfminer path for pages without ruled tables, tested here
+    # (the pdfium reader that comes first has its own test, test_pdf_plain.py)
+    doc = pdf_module.read_pdf(path, path.stem, plain_pages=False)
     monkeypatch.setattr(pdf_module, "_running_text_chars", original)
     return doc, calls["fast"]
 

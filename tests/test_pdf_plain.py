@@ -94,19 +94,19 @@ def _draft(folder: Path) -> Path:
 def _read(path: Path, plain: bool) -> tuple[Document, int]:
     """The document, and on how many pages the pdfium reader gave the characters."""
     taken = 0
-    original = pdf_module.plain_page_chars
+    original = pdf_plain.PlainReader.page_chars
 
-    def counted(*args):
+    def counted(self, *args):
         nonlocal taken
-        got = original(*args)
+        got = original(self, *args)
         taken += got is not None
         return got
 
-    pdf_module.plain_page_chars = counted
+    pdf_plain.PlainReader.page_chars = counted  # type: ignore[method-assign]
     try:
         return pdf_module.read_pdf(path, path.stem, plain_pages=plain), taken
     finally:
-        pdf_module.plain_page_chars = original
+        pdf_plain.PlainReader.page_chars = original  # type: ignore[method-assign]
 
 
 def _assert_same(path: Path, *, records: bool = False) -> tuple[int, int]:

@@ -19,6 +19,11 @@ documents need more than plain extraction:
   16", "3") and continuation captions ("Fortsättning Tabell 1. …") above a table are
   removed from the text and kept in :attr:`Page.furniture`.
 
+Reading speed: a page of plain running text (no graphics, no rotated text) gets its
+characters from pdfium (:mod:`.pdf_plain`), three C calls per character, instead of
+pdfminer's interpreter; every other page, and a page that may carry a borderless
+milestone table, is read through pdfplumber.
+
 Bad files raise an :class:`~fhs_nlp.errors.InputError` saying what is wrong and what to
 do: not a PDF or damaged, password-protected, scanned without a text layer, or empty.
 """
@@ -40,7 +45,7 @@ from fhs_nlp.errors import (
 from fhs_nlp.ingest.document import build_document
 from fhs_nlp.ingest.pdf_furniture import find_furniture, page_text
 from fhs_nlp.ingest.pdf_lines import Char, RawPage, line_gaps, rotated_lines, upright_lines
-from fhs_nlp.ingest.pdf_plain import open_document, page_fonts, plain_page_chars
+from fhs_nlp.ingest.pdf_plain import open_document
 from fhs_nlp.ingest.pdf_tables import (
     FoundTable,
     borderless_tables,
@@ -177,8 +182,9 @@ def _plain_chars(page: Any, plain: Any) -> tuple[list[Char], int] | None:
     None sends it the old way, which also reports what is wrong with a damaged page."""
     if plain is None:
         return None
+    reader, index = plain
     try:
-        return plain_page_chars(plain, float(page.width), float(page.height), page_fonts(page))
+        return reader.page_chars(index, page)
     except Exception:  # pdfium could not read it: pdfplumber will, or will say why
         return None
 
@@ -188,7 +194,7 @@ def _page_objects(
 ) -> tuple[list[Char], int, list[FoundTable]]:
     """The library calls for one page; anything they raise means a damaged file.
 
-    ``plain`` is the page opened with pdfium: a page without graphics is read from it
+    ``plain`` is the file opened with pdfium and the page's index: a page without graphics is read from it
     unless a borderless milestone table may be on it (a "Milstolpe" header, or one
     running on from the page before), whose finder reads pdfplumber's words.
     """
@@ -375,12 +381,8 @@ def read_pdf(path: Path, doc_id: str, *, plain_pages: bool = True) -> Document:
                 fast.close()
                 fast = None  # the two libraries disagree on the pages: trust neither fast
             for number, page in enumerate(pages, start=1):
-                plain = fast[number - 1] if fast is not None else None
-                try:
-                    raw.append(_read_page(number, page, path, state, plain))
-                finally:
-                    if plain is not None:
-                        plain.close()
+                plain = (fast, number - 1) if fast is not None else None
+                raw.append(_read_page(number, page, path, state, plain))
                 page.close()  # frees the parsed layout: large files stay small in memory
         finally:
             if fast is not None:

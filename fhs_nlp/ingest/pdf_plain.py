@@ -3,41 +3,45 @@
 pdfminer interprets a page's content stream in Python and builds an ``LTChar`` per glyph;
 on a 30-page draft of running text that is ~100k objects and most of the reading time.
 pdfium (through pypdfium2, which pdfplumber itself depends on) parses the page in C, and
-its text page gives each character's unicode, its loose box (origin to advance width),
-its origin and its text object (font, size, matrix) for a few C calls per character.
+its text page gives each character's unicode, origin and text object (font, size,
+matrix) for three C calls per character.
 
 Only pages pdfium can vouch for are read here; :func:`plain_page_chars` returns None for
 every other page, and the PDF reader then reads it through pdfplumber as before. A page
 is plain when
 
 * it has no path, shading or form objects (rules and boxes make tables; forms may hide
-  anything), is not rotated and its media box is its crop box at the origin;
+  anything), is not rotated, its media box is its crop box at the origin and its size is
+  pdfplumber's;
 * every text object is upright and unrotated with the same scale in x and y, filled
   (render mode 0, no invisible OCR layer), lies on the page, and has characters in the
   text page (pdfium drops text objects it takes for fake-bold copies: pdfminer keeps
-  both and the reader dedupes them, so those pages go the old way);
-* every character maps to unicode without error and is not a control character or a
-  surrogate; pdfium's mark for a hyphen that ends a line (it stands for "-" or U+00AD)
-  is read as "-" only where no font of the page maps a glyph to U+00AD;
-* its characters' base fonts have distinct names (pdfium strips the subset prefix
-  ``ABCDEF+`` pdfplumber keeps; the reader compares font names to dedupe glyphs drawn
-  twice, so two subsets of one font must not merge).
+  both and the reader dedupes them, so those pages go the old way); every character of
+  an object is on the object's baseline (no rise, no vertical writing);
+* every character maps to unicode without error, is not a control character or a
+  surrogate, and has one advance width in its font; pdfium's mark for a hyphen that
+  ends a line (it stands for "-" or U+00AD) is read as "-" only where no font of the
+  page maps a glyph to U+00AD;
+* pdfminer can read its fonts and no two of them share a base name.
 
-The fields are those the line builder (:mod:`fhs_nlp.ingest.pdf_lines`) reads: text,
-x0/x1 (the loose box: origin to advance width), top/bottom (the baseline, the font's
-descent and size, as pdfminer builds its box), size (font size times the text matrix'
-scale), fontname, upright. pdfium keeps glyph widths as integers in thousandths of an
-em, so positions differ from pdfminer's by up to ~1 pt at the end of a long line, and
-top/bottom by a few thousandths (an integer descent); gaps between neighbouring
-characters, the heights of lines and the gaps between them, which the reader decides on,
-agree to a few thousandths. ``tests/test_pdf_plain.py`` holds the documents and passages
-of both readers equal on the corpus, the layout sweep and generated prose.
+The fields are those the line builder (:mod:`fhs_nlp.ingest.pdf_lines`) reads, built as
+pdfminer builds them: x0 the origin, x1 the origin plus the advance width from the PDF's
+own widths (pdfminer's font, :func:`page_fonts`), top/bottom from the baseline, the
+descriptor's descent and the size (font size times the text matrix' scale), fontname
+pdfminer's (with the subset prefix pdfium strips). A ligature glyph pdfium splits into
+"f", "f" at one origin is one character "ff" again, as in pdfminer. pdfium places glyphs
+by integer widths in thousandths of an em, so x0 drifts from pdfminer's by up to ~1 pt at
+the end of a long line, while gaps between neighbours agree within ~0.02 pt and tops and
+bottoms within 0.01 pt; ``tests/test_pdf_plain.py`` holds characters, documents,
+passages and records of both readers equal on the corpus, the layout sweep and real
+pages rendered by reportlab and LibreOffice.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from typing import Any
 
 from fhs_nlp.ingest.pdf_lines import Char
@@ -85,13 +89,44 @@ def _lib() -> _Lib:
     return _LIB
 
 
-def open_document(data: bytes) -> Any | None:
-    """The file's bytes opened with pdfium, or None where pdfium cannot open it (then every page
-    is read the old way, and pdfplumber reports what is wrong with the file)."""
-    try:
+#: pdfium is not thread-safe and the web app reads drafts in a thread pool: every call
+#: into it from this module holds this lock (reading the characters of a page is short)
+_PDFIUM_LOCK = threading.RLock()
+
+
+class PlainReader:
+    """A PDF's bytes opened with pdfium, for :func:`plain_page_chars` page by page."""
+
+    def __init__(self, data: bytes) -> None:
         import pypdfium2
 
-        return pypdfium2.PdfDocument(data)
+        with _PDFIUM_LOCK:
+            self._doc: Any = pypdfium2.PdfDocument(data)
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def page_chars(self, index: int, plumber_page: Any) -> tuple[list[Char], int] | None:
+        """:func:`plain_page_chars` of page ``index`` (0-based), sized and with the fonts
+        of pdfplumber's page; None where the page is not plain."""
+        width, height = float(plumber_page.width), float(plumber_page.height)
+        with _PDFIUM_LOCK:
+            page = self._doc[index]
+            try:
+                return plain_page_chars(page, width, height, page_fonts(plumber_page))
+            finally:
+                page.close()
+
+    def close(self) -> None:
+        with _PDFIUM_LOCK:
+            self._doc.close()
+
+
+def open_document(data: bytes) -> PlainReader | None:
+    """The file's bytes opened with pdfium, or None where pdfium cannot open it (then every
+    page is read the old way, and pdfplumber reports what is wrong with the file)."""
+    try:
+        return PlainReader(data)
     except Exception:  # pdfium's own errors: not ours to report
         return None
 
