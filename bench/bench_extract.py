@@ -163,7 +163,8 @@ def reading(sets: dict[str, list[Path]], draft: Path, repeat: int, before: Path 
     for _ in range(repeat):  # interleaved: the machine is shared
         for name, pdfs in sets.items():
             for label, fn in readers.items():
-                times.setdefault((name, label), []).append(median_time(lambda: fn(pdfs), 1))
+                took = median_time(lambda fn=fn, pdfs=pdfs: fn(pdfs), 1)  # type: ignore[misc]
+                times.setdefault((name, label), []).append(took)
         splits["new"].append(median_time(lambda: read_and_split(draft), 1))
         splits["old"].append(median_time(lambda: read_and_split(draft, plain_pages=False), 1))
         if worker is not None:

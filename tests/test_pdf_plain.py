@@ -43,7 +43,8 @@ def _blocks(markdown: str) -> list[tuple[str, object]]:
         if heading:
             blocks.append(("heading", (heading.group(2), min(len(heading.group(1)), 3))))
         elif para.startswith(("- ", "* ")):
-            blocks += [("bullet", line[2:].strip()) for line in para.splitlines() if line[2:].strip()]
+            blocks += [("bullet", line[2:].strip())
+                       for line in para.splitlines() if line[2:].strip()]
         else:
             blocks.append(("paragraph", " ".join(para.split())))
     return blocks
@@ -204,7 +205,7 @@ def test_plain_chars_match_pdfminers(folder):
                                              pdf_plain.page_fonts(plumber_page))
             assert old is not None and new is not None
             assert [c["text"] for c in new[0]] == [c["text"] for c in old[0]]
-            for a, b, a_next, b_next in zip(new[0], old[0], new[0][1:], old[0][1:]):
+            for a, b, a_next, b_next in zip(new[0], old[0], new[0][1:], old[0][1:], strict=False):
                 assert a["fontname"] == b["fontname"]  # with the subset prefix
                 assert a["size"] == pytest.approx(b["size"], abs=1e-4)
                 assert a["top"] == pytest.approx(b["top"], abs=0.01)

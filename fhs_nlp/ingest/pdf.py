@@ -194,9 +194,10 @@ def _page_objects(
 ) -> tuple[list[Char], int, list[FoundTable]]:
     """The library calls for one page; anything they raise means a damaged file.
 
-    ``plain`` is the file opened with pdfium and the page's index: a page without graphics is read from it
-    unless a borderless milestone table may be on it (a "Milstolpe" header, or one
-    running on from the page before), whose finder reads pdfplumber's words.
+    ``plain`` is the file opened with pdfium and the page's index: a page without
+    graphics is read from it unless a borderless milestone table may be on it (a
+    "Milstolpe" header, or one running on from the page before), whose finder reads
+    pdfplumber's words.
     """
     got = _plain_chars(page, plain)
     if got is not None and (state or {}).get("borderless") is None:

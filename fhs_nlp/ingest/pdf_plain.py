@@ -174,7 +174,7 @@ def _objects(page: Any, width: float, height: float) -> tuple[dict[int, Any], in
 
 
 def _font_info(obj: Any, fonts: dict[str, FontInfo],
-               names: dict[int, str]) -> tuple[str, float, float, bool, dict[str, float | None]] | None:
+               names: dict[int, str]) -> tuple[str, float, float, bool, Any] | None:
     """(pdfminer's font name, descent per point, size in points, has ligatures) of one
     text object."""
     raw = _lib().raw
@@ -316,7 +316,7 @@ def plain_page_chars(
             if not origin(tp, i, pox, poy):
                 return None
             x = ox.value
-            got = info.get(address)  # type: ignore[arg-type]
+            got = info.get(address)
             if got is None:
                 if address not in objects:
                     return None
