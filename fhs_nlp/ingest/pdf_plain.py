@@ -42,6 +42,7 @@ from __future__ import annotations
 import ctypes
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from fhs_nlp.ingest.pdf_lines import Char
@@ -113,7 +114,7 @@ class PlainReader:
         with _PDFIUM_LOCK:
             page = self._doc[index]
             try:
-                return plain_page_chars(page, width, height, page_fonts(plumber_page))
+                return plain_page_chars(page, width, height, lambda: page_fonts(plumber_page))
             finally:
                 page.close()
 
@@ -261,16 +262,17 @@ def page_fonts(plumber_page: Any) -> dict[str, FontInfo] | None:
 
 
 def plain_page_chars(
-    page: Any, width: float, height: float, fonts: dict[str, FontInfo] | None
+    page: Any, width: float, height: float,
+    fonts: dict[str, FontInfo] | None | Callable[[], dict[str, FontInfo] | None],
 ) -> tuple[list[Char], int] | None:
     """The characters of a plain page (see the module docstring) and its number of
     images, or None: the page is then read through pdfplumber.
 
-    ``fonts`` are the page's fonts as pdfminer reads them (:func:`page_fonts`): names and
-    descents come from there; a page whose fonts pdfminer could not read is refused.
+    ``fonts`` are the page's fonts as pdfminer reads them (:func:`page_fonts`), or a
+    function giving them, called only once the page's objects pass (a page with tables
+    costs no font reading here): names and descents come from there; a page whose fonts
+    pdfminer could not read is refused.
     """
-    if fonts is None:
-        return None
     hyphen: str | None = None
     if not _page_box_ok(page, width, height):
         return None
@@ -278,6 +280,10 @@ def plain_page_chars(
     if found is None:
         return None
     objects, n_images = found
+    if callable(fonts):
+        fonts = fonts()
+    if fonts is None:
+        return None
     lib = _lib()
     textpage = page.get_textpage()
     try:
