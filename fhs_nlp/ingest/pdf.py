@@ -341,7 +341,7 @@ def read_pdf(path: Path, doc_id: str, *, plain_pages: bool = True) -> Document:
     """Read a PDF into a :class:`Document`: page texts, tables, furniture, landscape flags.
 
     With ``plain_pages`` (the default) pages without graphics are read through pdfium
-    (:mod:`.pdf_plain`), several times faster and to the same Document; False reads every
+    (:mod:`.pdf_plain`), about twice as fast on prose and to the same Document; False reads every
     page through pdfplumber (the reference the tests and benchmarks compare against).
 
     Raises :class:`CorruptDocumentError`, :class:`EncryptedDocumentError`,
