@@ -152,10 +152,9 @@ def test_corpus_pdfs_and_the_draft_read_the_same(folder):
 
 
 @pytest.mark.slow  # the layout sweep: reportlab and LibreOffice tables, read both ways
-@pytest.mark.parametrize("layout", layouts.SWEEP, ids=lambda layout: layout.name)
+@pytest.mark.parametrize("layout", [x for x in layouts.SWEEP if x.engine != "docx"],
+                         ids=lambda layout: layout.name)  # the .docx layouts are no PDFs
 def test_the_layout_sweep_reads_the_same(layout, folder):
-    if layout.engine == "docx":
-        pytest.skip("read as Word, not as PDF")
     if layout.engine == "libreoffice" and layouts.soffice() is None:
         pytest.skip("LibreOffice (soffice) is not installed: `make setup` installs it as root")
     rows = list(sample_data.SAMPLE_MILESTONE_ROWS)
