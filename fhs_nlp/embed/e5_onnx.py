@@ -23,9 +23,6 @@ on the draft passages, inside the 0.995 / 0.99 bounds. Speed: see ``bench/bench_
 from __future__ import annotations
 
 import contextlib
-import json
-import shutil
-import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -34,8 +31,14 @@ from typing import Any
 import numpy as np
 
 from fhs_nlp.embed.e5_base import PAD_ID, E5Base
+from fhs_nlp.embed.e5_derived import (
+    building,
+    ensure_built,
+    is_current,
+    source_key,
+    write_manifest,
+)
 from fhs_nlp.embed.embedders import EmbedderError, embedding_threads
-from fhs_nlp.fileio import atomic_write_text
 
 __all__ = ["ONNX_VERSION", "OnnxE5Embedder", "build_onnx", "ensure_onnx", "export_onnx"]
 
@@ -46,21 +49,11 @@ ONNX_FILE = "model_qint8.onnx"
 
 
 def _source_key(folder: Path) -> dict[str, Any]:
-    from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, MANIFEST_FILE
-
-    manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-    return {"converter_version": CONVERTER_VERSION, "onnx_version": ONNX_VERSION,
-            "source_sha256": manifest.get("source_sha256")}
+    return source_key(folder, "onnx_version", ONNX_VERSION)
 
 
 def _current(folder: Path) -> bool:
-    target = folder / ONNX_DIR
-    try:
-        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    key = _source_key(folder)
-    return (target / ONNX_FILE).exists() and all(manifest.get(k) == v for k, v in key.items())
+    return is_current(folder, ONNX_DIR, [ONNX_FILE], _source_key(folder))
 
 
 def export_onnx(folder: Path, target: Path) -> None:
@@ -115,28 +108,18 @@ def build_onnx(folder: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     started = time.perf_counter()
-    out = folder / ONNX_DIR
-    tmp = Path(tempfile.mkdtemp(prefix=f".{ONNX_DIR}.", dir=folder))
-    tmp.chmod(0o755)
-    try:
+    with building(folder, ONNX_DIR) as tmp:
         export_onnx(folder, tmp / "model.onnx")
         with warnings_off():
             quantize_dynamic(tmp / "model.onnx", tmp / ONNX_FILE, per_channel=True,
                              weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
                              extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
         (tmp / "model.onnx").unlink()
-        manifest = {**_source_key(folder), "file": ONNX_FILE,
-                    "quantisation": "dynamic int8, per channel, MatMul weights",
-                    "onnxruntime": version("onnxruntime"), "torch": torch.__version__,
-                    "seconds": round(time.perf_counter() - started, 1)}
-        atomic_write_text(tmp / "manifest.json", json.dumps(manifest, indent=1) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out / ONNX_FILE
+        write_manifest(tmp, {**_source_key(folder), "file": ONNX_FILE,
+                             "quantisation": "dynamic int8, per channel, MatMul weights",
+                             "onnxruntime": version("onnxruntime"), "torch": torch.__version__,
+                             "seconds": round(time.perf_counter() - started, 1)})
+    return folder / ONNX_DIR / ONNX_FILE
 
 
 @contextlib.contextmanager
@@ -151,14 +134,9 @@ def warnings_off():  # the exporter warns about every traced Python branch
 def ensure_onnx(folder: Path | None = None) -> Path:
     """The int8 ONNX file of the converted folder, built on first use (one at a time)."""
     from fhs_nlp.embed.e5_convert import ensure_model_folder
-    from fhs_nlp.fileio import file_lock
 
     folder = ensure_model_folder(folder)
-    if _current(folder):
-        return folder / ONNX_DIR / ONNX_FILE
-    with file_lock(folder.parent / f".{folder.name}.onnx.lock"):
-        if not _current(folder):
-            build_onnx(folder)
+    ensure_built(folder, ONNX_DIR, _current, build_onnx)
     return folder / ONNX_DIR / ONNX_FILE
 
 

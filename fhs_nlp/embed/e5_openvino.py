@@ -21,10 +21,7 @@ long-text windows are every backend's (:mod:`fhs_nlp.embed.e5_base`).
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 import threading
 import time
 from importlib.metadata import version
@@ -34,8 +31,14 @@ from typing import Any
 import numpy as np
 
 from fhs_nlp.embed.e5_base import E5Base
+from fhs_nlp.embed.e5_derived import (
+    building,
+    ensure_built,
+    is_current,
+    source_key,
+    write_manifest,
+)
 from fhs_nlp.embed.embedders import EmbedderError, embedding_threads
-from fhs_nlp.fileio import atomic_write_text
 
 __all__ = ["OPENVINO_VERSION", "OpenVinoE5Embedder", "build_openvino", "ensure_openvino"]
 
@@ -46,22 +49,11 @@ MODEL_FILE = "model.xml"
 
 
 def _source_key(folder: Path) -> dict[str, Any]:
-    from fhs_nlp.embed.e5_convert import CONVERTER_VERSION, MANIFEST_FILE
-
-    manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-    return {"converter_version": CONVERTER_VERSION, "openvino_version": OPENVINO_VERSION,
-            "source_sha256": manifest.get("source_sha256")}
+    return source_key(folder, "openvino_version", OPENVINO_VERSION)
 
 
 def _current(folder: Path) -> bool:
-    target = folder / OPENVINO_DIR
-    try:
-        manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    key = _source_key(folder)
-    return ((target / MODEL_FILE).exists() and (target / "model.bin").exists()
-            and all(manifest.get(k) == v for k, v in key.items()))
+    return is_current(folder, OPENVINO_DIR, [MODEL_FILE, "model.bin"], _source_key(folder))
 
 
 def build_openvino(folder: Path) -> Path:
@@ -75,39 +67,24 @@ def build_openvino(folder: Path) -> Path:
     from fhs_nlp.embed.e5_onnx import export_onnx
 
     started = time.perf_counter()
-    out = folder / OPENVINO_DIR
-    tmp = Path(tempfile.mkdtemp(prefix=f".{OPENVINO_DIR}.", dir=folder))
-    tmp.chmod(0o755)
-    try:
+    with building(folder, OPENVINO_DIR) as tmp:
         export_onnx(folder, tmp / "model.onnx")
         model = ov.convert_model(str(tmp / "model.onnx"))
         ov.save_model(model, str(tmp / MODEL_FILE), compress_to_fp16=True)
         del model
         (tmp / "model.onnx").unlink()
-        manifest = {**_source_key(folder), "file": MODEL_FILE, "weights": "float16",
-                    "openvino": version("openvino"),
-                    "seconds": round(time.perf_counter() - started, 1)}
-        atomic_write_text(tmp / "manifest.json", json.dumps(manifest, indent=1) + "\n")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out / MODEL_FILE
+        write_manifest(tmp, {**_source_key(folder), "file": MODEL_FILE, "weights": "float16",
+                             "openvino": version("openvino"),
+                             "seconds": round(time.perf_counter() - started, 1)})
+    return folder / OPENVINO_DIR / MODEL_FILE
 
 
 def ensure_openvino(folder: Path | None = None) -> Path:
     """The OpenVINO model of the converted folder, built on first use (one at a time)."""
     from fhs_nlp.embed.e5_convert import ensure_model_folder
-    from fhs_nlp.fileio import file_lock
 
     folder = ensure_model_folder(folder)
-    if _current(folder):
-        return folder / OPENVINO_DIR / MODEL_FILE
-    with file_lock(folder.parent / f".{folder.name}.openvino.lock"):
-        if not _current(folder):
-            build_openvino(folder)
+    ensure_built(folder, OPENVINO_DIR, _current, build_openvino)
     return folder / OPENVINO_DIR / MODEL_FILE
 
 
