@@ -155,3 +155,21 @@ def test_onnx_and_openvino_load_imports_no_torch(spec):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+
+
+def test_openvino_from_several_threads_gives_the_serial_vectors(texts):
+    """The server embeds from a pool of threads; OpenVINO runs each call's batches on
+    its streams at once, so calls from two threads must not mix their results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    embedder = load_embedder("e5-openvino")
+    parts = [texts[:120], texts[120:240], texts[240:360], texts[360:480]]
+    serial = [embedder.embed_queries(part) for part in parts]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        threaded = list(pool.map(embedder.embed_queries, parts))
+    for one, other in zip(serial, threaded, strict=True):
+        assert one.shape == other.shape
+        assert np.allclose(one, other, atol=1e-5)
+    # and the batches are not lost or reordered: each vector is its own text's
+    single = embedder.embed_queries(parts[0][7:8])
+    assert float(single[0] @ serial[0][7]) > 0.9999

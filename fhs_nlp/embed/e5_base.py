@@ -27,10 +27,27 @@ import numpy as np
 
 from fhs_nlp.embed.embedders import PrefixedEmbedder
 
-__all__ = ["E5_PREFIXES", "PAD_ID", "E5Base"]
+__all__ = ["E5_PREFIXES", "PAD_ID", "E5Base", "mean_pool", "padded"]
 
 E5_PREFIXES = ("query: ", "passage: ")
 PAD_ID = 1  # XLM-R's <pad>
+
+
+def padded(batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """One batch of token ids as the model reads it: ids padded to the longest, and the mask."""
+    width = max(len(ids) for ids in batch)
+    input_ids = np.full((len(batch), width), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(batch), width), dtype=np.int64)
+    for row, ids in enumerate(batch):
+        input_ids[row, : len(ids)] = ids
+        mask[row, : len(ids)] = 1
+    return input_ids, mask
+
+
+def mean_pool(hidden: Any, mask: np.ndarray) -> np.ndarray:
+    """Mean of the hidden states (batch, tokens, 384) over each sequence's own tokens."""
+    weights = mask[..., None].astype(np.float32)
+    return (np.asarray(hidden, dtype=np.float32) * weights).sum(axis=1) / weights.sum(axis=1)
 
 
 class E5Base(PrefixedEmbedder):
@@ -52,11 +69,15 @@ class E5Base(PrefixedEmbedder):
     def encode_short(self, ids: list[list[int]], texts: list[str]) -> np.ndarray:
         """Pooled, unnormalised vectors of texts that fit the model, in the given order."""
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
-        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))  # like lengths together
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
+        for chunk in self.batches(ids):
             out[chunk] = self.pooled([ids[i] for i in chunk])
         return out
+
+    def batches(self, ids: list[list[int]]) -> list[list[int]]:
+        """Positions of ``ids`` in batches of ``batch_size``, like lengths together."""
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        return [order[start : start + self.batch_size]
+                for start in range(0, len(order), self.batch_size)]
 
     # -- shared --
 
@@ -73,15 +94,8 @@ class E5Base(PrefixedEmbedder):
 
     def pooled(self, batch: list[list[int]]) -> np.ndarray:
         """Mean of the last hidden states over each sequence's own tokens."""
-        width = max(len(ids) for ids in batch)
-        input_ids = np.full((len(batch), width), PAD_ID, dtype=np.int64)
-        mask = np.zeros((len(batch), width), dtype=np.int64)
-        for row, ids in enumerate(batch):
-            input_ids[row, : len(ids)] = ids
-            mask[row, : len(ids)] = 1
-        hidden = np.asarray(self.hidden_states(input_ids, mask), dtype=np.float32)
-        weights = mask[..., None].astype(np.float32)
-        return (hidden * weights).sum(axis=1) / weights.sum(axis=1)
+        input_ids, mask = padded(batch)
+        return mean_pool(self.hidden_states(input_ids, mask), mask)
 
     def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
