@@ -49,19 +49,29 @@ def assert_spans_point_at_text(doc, passages: list[Passage]) -> None:
     assert all(p.char_start < p.char_end for p in passages)
 
 
-def assert_windows_overlap(windows: list[Passage], window_words: int = 90) -> None:
+def assert_windows(windows: list[Passage], window_words: int = 90,
+                   overlap_words: int = 0) -> None:
+    """Windows of whole sentences that together hold every sentence: by default each
+    sentence in exactly one window (each token is embedded once); with
+    ``overlap_words``, consecutive windows share about that many words."""
     assert len(windows) >= 2
     for w in windows:
         assert w.n_words <= window_words
     for a, b in zip(windows, windows[1:], strict=False):
-        assert b.char_start < a.char_end, "consecutive windows must overlap"
         assert b.char_end > a.char_end, "each window must move on"
         shared = [s for s in LONG_SENTENCES if s in a.text and s in b.text]
         shared_words = sum(len(s.split()) for s in shared)
-        assert 10 <= shared_words <= 50, (shared_words, a.text, b.text)
+        if overlap_words:
+            assert b.char_start < a.char_end, "consecutive windows must overlap"
+            assert overlap_words / 3 <= shared_words <= overlap_words * 5 / 3, (
+                shared_words, a.text, b.text)
+        else:
+            assert b.char_start >= a.char_end, "windows must not overlap"
+            assert shared_words == 0, (a.text, b.text)
     # together the windows hold every sentence
     for sentence in LONG_SENTENCES:
-        assert any(sentence in w.text for w in windows)
+        held = sum(sentence in w.text for w in windows)
+        assert held >= 1 if overlap_words else held == 1, sentence
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -107,13 +117,19 @@ def test_passages_markdown_long_paragraph_windows(tmp_path):
     passages = split_passages(doc)
     assert_spans_point_at_text(doc, passages)
     windows = [p for p in passages if p.kind == "window"]
-    assert_windows_overlap(windows)
+    assert_windows(windows)
     assert all(w.heading == "Nära vård" for w in windows)
     # each window is whole sentences: it starts and ends at a sentence boundary
     for w in windows:
         assert any(w.text.startswith(s) for s in LONG_SENTENCES)
         assert any(w.text.endswith(s) for s in LONG_SENTENCES)
     assert passages[-1].kind == "list_item" and passages[-1].text == "En kort punkt."
+    # windows that share words on request
+    with_overlap = split_passages(doc, overlap_words=30)
+    assert_spans_point_at_text(doc, with_overlap)
+    overlapping = [p for p in with_overlap if p.kind == "window"]
+    assert_windows(overlapping, overlap_words=30)
+    assert len(overlapping) >= len(windows)
 
 
 def test_passages_window_sizes_follow_the_options(tmp_path):
@@ -138,8 +154,14 @@ def test_passages_run_on_text_without_sentences_is_windowed(tmp_path):
     windows = split_passages(doc)
     assert len(windows) >= 5 and all(w.kind == "window" for w in windows)
     assert all(w.n_words <= 90 for w in windows)
-    assert all(b.char_start < a.char_end for a, b in zip(windows, windows[1:], strict=False))
-    assert windows[0].text.startswith("ord0 ") and windows[-1].text.endswith("ord399")
+    # cut every 90 words, none lost and none embedded twice
+    assert all(b.char_start >= a.char_end for a, b in zip(windows, windows[1:], strict=False))
+    assert " ".join(w.text for w in windows) == words
+    overlapping = split_passages(doc, overlap_words=30)
+    assert all(b.char_start < a.char_end
+               for a, b in zip(overlapping, overlapping[1:], strict=False))
+    for cut in (windows, overlapping):
+        assert cut[0].text.startswith("ord0 ") and cut[-1].text.endswith("ord399")
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -178,7 +200,7 @@ def test_passages_docx_headings_bullets_table_pages(tmp_path):
     ]
     assert passages[3].heading == "1. Nära vård"
     windows = [p for p in passages if p.kind == "window"]
-    assert_windows_overlap(windows)
+    assert_windows(windows)
     assert all(w.page == 2 and w.heading == "2. Uppföljning" for w in windows)
 
 
@@ -234,7 +256,7 @@ def test_passages_pdf_headings_list_items_windows_pages(pdf_draft):
         assert _squash(p.text)[:30] in _squash(page.text + doc.text[page.char_end:])
     assert passages[-1].page == len(doc.pages)
     windows = [p for p in passages if p.kind == "window"]
-    assert_windows_overlap(windows)
+    assert_windows(windows)
     assert all(w.heading == "3. Samverkan" for w in windows)
 
 
