@@ -268,3 +268,28 @@ def test_a_hyphen_ending_a_line_is_read_as_drawn(folder):
     soft = draw(folder / "soft.pdf", ["mjuk hälso\xad", "och sjukvård"])
     assert _plain(soft) is None  # its font has a soft hyphen: which one ended the line?
     assert _assert_same(soft) == (0, 1)
+
+
+def test_a_pypdfium2_without_the_functions_warns_and_reads_the_old_way(folder, monkeypatch):
+    """pypdfium2_raw's bindings are not a public API: where a release moves them, the
+    reader says so once, names what to install, and reads every page with pdfplumber."""
+    prose = synthetic.render_text_pdf(folder / "moved.pdf", ["Nära vård för invånarna."])
+
+    def moved(self):
+        raise ImportError("cannot import name '_libs' from 'pypdfium2_raw.bindings'")
+
+    monkeypatch.setattr(pdf_plain._Lib, "__init__", moved)
+    monkeypatch.setattr(pdf_plain, "_LIB", None)
+    monkeypatch.setattr(pdf_plain, "_LIB_ERROR", None)
+    with pytest.warns(RuntimeWarning, match=r"fast PDF text path is off.*pypdfium2>=5,<6"):
+        doc, taken = _read(prose, True)
+    assert taken == 0
+    assert "Nära vård för invånarna." in doc.text
+    old, _ = _read(prose, False)
+    assert doc.text == old.text and doc.pages == old.pages
+    import warnings
+
+    with warnings.catch_warnings():  # once per process, not once per page or file
+        warnings.simplefilter("error")
+        again, _ = _read(prose, True)
+    assert again.text == old.text

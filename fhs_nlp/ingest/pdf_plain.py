@@ -42,6 +42,7 @@ from __future__ import annotations
 import ctypes
 import re
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -81,12 +82,30 @@ class _Lib:
 
 
 _LIB: _Lib | None = None
+_LIB_ERROR: str | None = None
 
 
 def _lib() -> _Lib:
-    global _LIB
+    """The functions above, or an error (and one warning per process) where this
+    pypdfium2 no longer has them: ``pypdfium2_raw.bindings`` is not a public API, so a
+    new release may move it. Every page then goes the old way, correct but slower, and
+    the user is told why and what to install."""
+    global _LIB, _LIB_ERROR
     if _LIB is None:
-        _LIB = _Lib()
+        if _LIB_ERROR is not None:
+            raise RuntimeError(_LIB_ERROR)
+        try:
+            _LIB = _Lib()
+        except (ImportError, KeyError, AttributeError, OSError) as exc:
+            from importlib.metadata import version
+
+            _LIB_ERROR = (
+                f"the fast PDF text path is off: pypdfium2 {version('pypdfium2')} does not "
+                f"offer the pdfium functions it calls ({type(exc).__name__}: {exc}); every "
+                "page is read by pdfplumber instead, with the same result, about twice as "
+                "slowly. Install the supported version: pip install 'pypdfium2>=5,<6'")
+            warnings.warn(_LIB_ERROR, RuntimeWarning, stacklevel=2)
+            raise RuntimeError(_LIB_ERROR) from exc
     return _LIB
 
 
