@@ -173,3 +173,13 @@ def test_openvino_from_several_threads_gives_the_serial_vectors(texts):
     # and the batches are not lost or reordered: each vector is its own text's
     single = embedder.embed_queries(parts[0][7:8])
     assert float(single[0] @ serial[0][7]) > 0.9999
+
+
+def test_openvino_keeps_its_compiled_graph_under_its_own_version():
+    import openvino as ov
+
+    embedder = load_embedder("e5-openvino")
+    root = embedder.folder / "openvino" / "compiled"
+    (only,) = root.iterdir()  # e.g. 2026.4.1-22982-e213a147257-releases_2026_4
+    assert only.name.startswith(ov.__version__.split("-")[0])
+    assert any(only.glob("*.blob"))  # the graph was written there

