@@ -48,7 +48,7 @@ def reference(texts) -> np.ndarray:
 
 def test_default_is_e5_and_backends_resolve():
     assert DEFAULT_EMBEDDER == "e5"
-    assert resolve_backend("e5") == ("openvino" if cpu_has_bf16() else "fp32")
+    assert resolve_backend("e5") == "openvino"  # bf16 where native, else f32
     assert resolve_backend("e5-fp32") == "fp32"
     assert resolve_backend("e5-int8") == "int8" and "int8" in BACKENDS
     with pytest.raises(EmbedderError, match="e5-fp32"):
@@ -183,3 +183,18 @@ def test_openvino_keeps_its_compiled_graph_under_its_own_version():
     (only,) = root.iterdir()  # e.g. 2026.4.1-22982-e213a147257-releases_2026_4
     assert only.name.startswith(ov.__version__.split("-")[0])
     assert any(only.glob("*.blob"))  # the graph was written there
+
+
+def test_openvino_in_float32_where_the_cpu_has_no_bfloat16(texts, monkeypatch):
+    """What `--model e5` runs on a CPU without native bfloat16 (most laptops): OpenVINO
+    in float32, with PyTorch float32's vectors and its own name (its own caches)."""
+    from fhs_nlp.embed import e5
+    from fhs_nlp.embed.e5_openvino import OpenVinoE5Embedder
+
+    monkeypatch.setattr(e5, "cpu_has_bf16", lambda: False)
+    f32 = OpenVinoE5Embedder()
+    assert f32.precision == "f32" and "openvino-f32" in f32.name
+    sample = texts[:60]
+    a, b = f32.embed_queries(sample), load_embedder("e5-fp32").embed_queries(sample)
+    cos = (a * b).sum(axis=1)
+    assert cos.min() >= 0.9999, cos.min()

